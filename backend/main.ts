@@ -13,7 +13,8 @@ export interface RunningWorker {
 
 /** Starts the worker: health and metrics now; transports and the reconciler plug in here. */
 export async function startWorker(config: WorkerConfig, logger?: Logger): Promise<RunningWorker> {
-  const log = logger ?? createLogger({ name: 'cse-worker', level: config.log.level, pretty: config.log.pretty });
+  const log =
+    logger ?? createLogger({ name: 'cse-worker', level: config.log.level, pretty: config.log.pretty });
   const registry = createMetricsRegistry();
   let stopping = false;
 
@@ -22,7 +23,9 @@ export async function startWorker(config: WorkerConfig, logger?: Logger): Promis
     port: config.http.port,
     registry,
     version: productVersion,
-    readiness: [() => ({ name: 'shutdown', ready: !stopping, detail: stopping ? 'worker is stopping' : undefined })],
+    readiness: [
+      () => ({ name: 'shutdown', ready: !stopping, detail: stopping ? 'worker is stopping' : undefined }),
+    ],
   });
 
   log.info(

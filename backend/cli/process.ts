@@ -17,7 +17,9 @@ export function exitWithError(error: unknown): never {
     process.stderr.write(`cse: ${error.message}\n`);
     process.exit(error instanceof ConfigError ? 2 : 1);
   }
-  process.stderr.write(`cse: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `cse: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 }
 

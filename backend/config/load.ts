@@ -85,7 +85,9 @@ async function readYamlFile(file: string): Promise<Record<string, unknown>> {
   try {
     parsed = parseYaml(text);
   } catch (error) {
-    throw new ConfigError(`configuration file ${file} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+    throw new ConfigError(
+      `configuration file ${file} is not valid YAML: ${(error as Error).message.split('\n')[0]}`,
+    );
   }
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {

@@ -17,7 +17,9 @@ export function listen(handler: RequestListener, host: string, port: number, wha
           ),
         );
       } else if (error.code === 'EACCES') {
-        reject(new ListenError(`${what}: no permission to listen on ${host}:${port}; choose a port above 1023`));
+        reject(
+          new ListenError(`${what}: no permission to listen on ${host}:${port}; choose a port above 1023`),
+        );
       } else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') {
         reject(new ListenError(`${what}: cannot listen on ${host}; it is not an address of this machine`));
       } else {

@@ -1,6 +1,6 @@
 import express, { Router } from 'express';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /**
  * Serves the built portal at VCD's portal URLs: `/tenant/{org}` for tenants and `/provider` for
@@ -8,10 +8,11 @@ import { join } from 'node:path';
  */
 export function portalRouter(portalDir: string | undefined): Router {
   const router = Router();
-  const index = portalDir ? join(portalDir, 'index.html') : undefined;
+  const index = portalDir ? join(resolve(portalDir), 'index.html') : undefined;
   const built = index !== undefined && existsSync(index);
 
-  if (built) router.use('/portal-assets', express.static(portalDir!, { index: false, maxAge: '1h' }));
+  // The portal's scripts and styles have hashed names at the root, like index.html's <base href="/">.
+  if (built) router.use(express.static(resolve(portalDir!), { index: false, maxAge: '1h', fallthrough: true }));
 
   const page: express.RequestHandler = (_req, res) => {
     if (!built) {

@@ -35,11 +35,16 @@ describe('worker configuration', () => {
       name: 'ConfigError',
       message: 'invalid configuration: http.port (env CSE_HTTP_PORT) must be a port number, got "abc"',
     });
-    await assert.rejects(loadWorkerConfig({ env: { CSE_BUS_TRANSPORT: 'kafka' } }), /bus\.transport \(env CSE_BUS_TRANSPORT\) must be one of mqtt, amqp, got "kafka"/);
+    await assert.rejects(
+      loadWorkerConfig({ env: { CSE_BUS_TRANSPORT: 'kafka' } }),
+      /bus\.transport \(env CSE_BUS_TRANSPORT\) must be one of mqtt, amqp, got "kafka"/,
+    );
   });
 
   it('never echoes a secret value in an error', async () => {
-    const error = await loadWorkerConfig({ overrides: { 'vcd.apiToken': 12345 }, env: {} }).catch((e: unknown) => e);
+    const error = await loadWorkerConfig({ overrides: { 'vcd.apiToken': 12345 }, env: {} }).catch(
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof ConfigError);
     assert.match(error.message, /vcd\.apiToken/);
     assert.doesNotMatch(error.message, /12345/);
@@ -53,7 +58,10 @@ describe('worker configuration', () => {
   });
 
   it('explains a missing file and a file that is not YAML', async () => {
-    await assert.rejects(loadWorkerConfig({ file: '/nonexistent/worker.yaml', env: {} }), /cannot read configuration file \/nonexistent\/worker\.yaml \(ENOENT\)/);
+    await assert.rejects(
+      loadWorkerConfig({ file: '/nonexistent/worker.yaml', env: {} }),
+      /cannot read configuration file \/nonexistent\/worker\.yaml \(ENOENT\)/,
+    );
     const dir = await mkdtemp(join(tmpdir(), 'cse-config-'));
     const file = join(dir, 'bad.yaml');
     await writeFile(file, 'http: [unclosed\n');

@@ -58,7 +58,10 @@ describe('cse worker process', () => {
     try {
       const result = await runCse(['worker', '--port', String(port)]);
       assert.equal(result.code, 1);
-      assert.match(result.stderr, new RegExp(`^cse: worker health server: port ${port} on 127\\.0\\.0\\.1 is already in use`));
+      assert.match(
+        result.stderr,
+        new RegExp(`^cse: worker health server: port ${port} on 127\\.0\\.0\\.1 is already in use`),
+      );
       assert.doesNotMatch(result.stderr, /at .*\.ts:\d+/);
     } finally {
       blocker.close();

@@ -11,12 +11,19 @@ export interface ExitResult {
 }
 
 /** Runs `cse …` as a real process and collects its output. */
-export function runCse(args: string[], env: Record<string, string> = {}, timeoutMs = 30_000): Promise<ExitResult> {
+export function runCse(
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 30_000,
+): Promise<ExitResult> {
   const child = spawnCse(args, env);
   return waitForExit(child, timeoutMs);
 }
 
-export function spawnCse(args: string[], env: Record<string, string> = {}): ChildProcess & { output: () => string } {
+export function spawnCse(
+  args: string[],
+  env: Record<string, string> = {},
+): ChildProcess & { output: () => string } {
   const child = spawn(process.execPath, [cseBin, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

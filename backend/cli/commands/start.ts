@@ -109,7 +109,12 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-async function waitForHttp(url: string, what: string, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
+async function waitForHttp(
+  url: string,
+  what: string,
+  child: ChildProcess,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the ${what} did not start; see its output above`);
