@@ -21,7 +21,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   app.use(portalRouter(options.portalDir));
 
   app.use((req, res) => {
-    res.status(404).json(vcdError(404, 'RESOURCE_NOT_FOUND', `No resource found for ${req.method} ${req.path}`));
+    res
+      .status(404)
+      .json(vcdError(404, 'RESOURCE_NOT_FOUND', `No resource found for ${req.method} ${req.path}`));
   });
   const onError: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
     res.status(500).json(vcdError(500, 'INTERNAL_SERVER_ERROR', (error as Error).message));

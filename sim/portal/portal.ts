@@ -12,7 +12,8 @@ export function portalRouter(portalDir: string | undefined): Router {
   const built = index !== undefined && existsSync(index);
 
   // The portal's scripts and styles have hashed names at the root, like index.html's <base href="/">.
-  if (built) router.use(express.static(resolve(portalDir!), { index: false, maxAge: '1h', fallthrough: true }));
+  if (built)
+    router.use(express.static(resolve(portalDir!), { index: false, maxAge: '1h', fallthrough: true }));
 
   const page: express.RequestHandler = (_req, res) => {
     if (!built) {

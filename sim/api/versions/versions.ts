@@ -4,7 +4,18 @@ import { Router } from 'express';
  * API versions the simulator speaks, oldest first. VCD 10.5 answers 37.2 as its newest; the
  * worker and plugin negotiate from this list like against a real cell.
  */
-export const supportedApiVersions = ['36.0', '36.1', '36.2', '36.3', '37.0', '37.1', '37.2', '37.3', '38.0', '38.1'];
+export const supportedApiVersions = [
+  '36.0',
+  '36.1',
+  '36.2',
+  '36.3',
+  '37.0',
+  '37.1',
+  '37.2',
+  '37.3',
+  '38.0',
+  '38.1',
+];
 
 /** `GET /api/versions`: unauthenticated, the first call every VCD client makes. */
 export function versionsRouter(publicUrl: () => string): Router {
