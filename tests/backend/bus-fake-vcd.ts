@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
-import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import amqp, { type Channel, type ChannelModel, type ConsumeMessage, type GetMessage } from 'amqplib';
 import { pino, type Logger } from 'pino';
 import { redactedLogPaths } from '../../backend/observability/logger.ts';
 
@@ -105,7 +105,7 @@ export class FakeVcd {
     return correlationId;
   }
 
-  send(fields: HttpRequestFields = {}, options: { context?: unknown; correlationId?: string; replyToExchange?: string } = {}): string {
+  send(fields: HttpRequestFields = {}, options: { context?: unknown; correlationId?: string; replyToExchange?: string | null } = {}): string {
     return this.sendRaw(Buffer.from(JSON.stringify(vcdRequestArray(fields, options.context ?? tenantContext))), options);
   }
 
@@ -142,13 +142,26 @@ export class FakeVcd {
   }
 
   /** Messages waiting in a queue, fetched with basic.get and acked. */
-  async drain(queue: string): Promise<ConsumeMessage[]> {
-    const messages: ConsumeMessage[] = [];
+  async drain(queue: string): Promise<GetMessage[]> {
+    const messages: GetMessage[] = [];
     for (;;) {
       const message = await this.channel.get(queue, { noAck: true });
       if (message === false) return messages;
       messages.push(message);
     }
+  }
+
+  /** Polls a queue until `count` messages have come out of it. */
+  async collect(queue: string, count: number, timeoutMs = 5000): Promise<GetMessage[]> {
+    const messages: GetMessage[] = [];
+    const deadline = Date.now() + timeoutMs;
+    while (messages.length < count) {
+      messages.push(...(await this.drain(queue)));
+      if (messages.length >= count) break;
+      if (Date.now() > deadline) throw new Error(`timed out: ${messages.length} of ${count} messages from ${queue}`);
+      await delay(50);
+    }
+    return messages;
   }
 
   async messageCount(queue: string): Promise<number> {
@@ -208,15 +221,14 @@ const run = promisify(execFile);
 
 /** Closes one client connection from the broker's side, found by its connection name. */
 export async function closeConnectionFromBroker(connectionName: string): Promise<void> {
-  const { stdout } = await run('rabbitmqctl', ['list_connections', 'pid', 'client_properties', '--formatter', 'json', '-q']);
-  const connections = JSON.parse(stdout) as { pid: string; client_properties: [string, string, unknown][] }[];
-  const ours = connections.filter((connection) =>
-    connection.client_properties.some(([key, , value]) => key === 'connection_name' && value === connectionName),
-  );
-  if (ours.length === 0) throw new Error(`no broker connection named ${connectionName}`);
-  for (const connection of ours) {
-    await run('rabbitmqctl', ['close_connection', connection.pid, 'test: broker closes the connection']);
-  }
+  // The table format prints pids the CLI can hand back (`<rabbit@host.N.N.N>`); the JSON one does not.
+  const { stdout } = await run('rabbitmqctl', ['list_connections', 'pid', 'client_properties', '-q', '--no-table-headers']);
+  const pids = stdout
+    .split('\n')
+    .filter((line) => line.includes(`{"connection_name","${connectionName}"}`))
+    .map((line) => line.split('\t')[0]!);
+  if (pids.length === 0) throw new Error(`no broker connection named ${connectionName}`);
+  for (const pid of pids) await run('rabbitmqctl', ['close_connection', pid, 'test: broker closes the connection']);
 }
 
 export function delay(ms: number): Promise<void> {
