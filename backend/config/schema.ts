@@ -30,6 +30,13 @@ const milliseconds = z.coerce
 
 const url = z.string().url('must be an absolute URL such as http://127.0.0.1:8443');
 
+const count = z.coerce
+  .number({ invalid_type_error: 'must be a whole number' })
+  .int('must be a whole number')
+  .positive('must be a positive whole number');
+
+const nonEmpty = z.string().min(1, 'must not be empty');
+
 export const workerConfigSchema = z
   .object({
     log: z
@@ -58,6 +65,50 @@ export const workerConfigSchema = z
       .object({
         transport: z.enum(['mqtt', 'amqp']).default('mqtt'),
         amqpUrl: url.default('amqp://guest:guest@127.0.0.1:5672'),
+        /** Requests handled at once by this worker; beyond it callers get a 429 instead of a queue. */
+        maxInFlight: count.default(64),
+        /** Largest request body accepted (decoded bytes); larger ones are answered with 413. */
+        maxBodyBytes: count.default(10 * 1024 * 1024),
+        /** How long an answered request's reply is kept to answer a redelivery without running it again. */
+        replyCacheTtlMs: milliseconds.default(5 * 60_000),
+        replyCacheSize: count.default(10_000),
+        amqp: z
+          .object({
+            exchange: nonEmpty.default('cse-ext'),
+            routingKey: nonEmpty.default('cse'),
+            /** Defaults to the routing key, as CSE names its queue. */
+            queue: nonEmpty.optional(),
+            /** false: only check that exchange and queue exist (when an operator manages them). */
+            declare: booleanFlag.default(true),
+            queueType: z.enum(['quorum', 'classic']).default('quorum'),
+            prefetch: count.default(32),
+            /** Backoff after a lost connection: doubles from `reconnectInitialMs` up to `reconnectMaxMs`, with jitter. */
+            reconnectInitialMs: milliseconds.default(500),
+            reconnectMaxMs: milliseconds.default(30_000),
+            /** Deliveries of a request whose reply exchange is missing before it is dead-lettered. */
+            replyAttempts: count.default(5),
+          })
+          .strict()
+          .default({}),
+        mqtt: z
+          .object({
+            /** Defaults to VCD's broker: ws(s)://<vcd host>/messaging/mqtt. */
+            url: url.optional(),
+            vendor: nonEmpty.default('vmware'),
+            name: nonEmpty.default('cse'),
+            version: nonEmpty.default('1.0.0'),
+            /** The extension's API token (`cse install` prints it); the MQTT password. */
+            token: z.string().min(1, 'must not be empty').optional(),
+            qos: z.coerce
+              .number({ invalid_type_error: 'must be 0, 1 or 2' })
+              .int('must be 0, 1 or 2')
+              .min(0, 'must be 0, 1 or 2')
+              .max(2, 'must be 0, 1 or 2')
+              .default(1),
+            reconnectMs: milliseconds.default(1000),
+          })
+          .strict()
+          .default({}),
       })
       .strict()
       .default({}),
@@ -68,4 +119,4 @@ export const workerConfigSchema = z
 export type WorkerConfig = z.infer<typeof workerConfigSchema>;
 
 /** Paths of configuration values that are secrets: never logged, never echoed in errors. */
-export const secretConfigPaths = ['vcd.apiToken'] as const;
+export const secretConfigPaths = ['vcd.apiToken', 'bus.mqtt.token'] as const;
