@@ -1,3 +1,5 @@
+import type { FaultRule } from './infra/faults.ts';
+
 /** How a simulator instance is started; `cse sim` flags map one to one onto these fields. */
 export interface SimulatorOptions {
   host: string;
@@ -15,6 +17,12 @@ export interface SimulatorOptions {
   amqpUrl?: string;
   /** Folder holding the built portal (index.html and its scripts). */
   portalDir?: string;
+  /** JSON file of fault rules (an array, or `{faults: [...]}`) active from the start. */
+  faultsFile?: string;
+  /** Fault rules active from the start (in-process callers). */
+  faults?: FaultRule[];
+  /** Largest accepted JSON body; bigger ones get 413. */
+  jsonBodyLimitBytes?: number;
 }
 
 export const defaultSimulatorOptions: SimulatorOptions = {
@@ -24,3 +32,8 @@ export const defaultSimulatorOptions: SimulatorOptions = {
   seed: 1,
   admin: false,
 };
+
+/** A start failure a person can fix (bad state file, bad faults file): one line, no stack. */
+export class SimulatorStartError extends Error {
+  override readonly name: string = 'SimulatorStartError';
+}

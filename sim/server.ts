@@ -1,9 +1,32 @@
-import express, { type ErrorRequestHandler } from 'express';
+import express, { type RequestHandler } from 'express';
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
-import { versionsRouter } from './api/versions/versions.ts';
+import { adminArea } from './api/admin/admin.ts';
+import { orgsArea } from './api/orgs/orgs.ts';
+import { rightsArea } from './api/rights/rights-area.ts';
+import { bearerAuthentication } from './api/sessions/bearer.ts';
+import { sessionsArea } from './api/sessions/sessions.ts';
+import { tasksArea } from './api/tasks/tasks.ts';
+import { tokensArea } from './api/tokens/tokens-area.ts';
+import { usersArea } from './api/users/users.ts';
+import { supportedApiVersions, versionsRouter } from './api/versions/versions.ts';
+import { createContext, type SimArea } from './context.ts';
+import { negotiateApiVersion } from './http/api-version.ts';
+import { jsonBodies } from './http/body.ts';
+import { errorMiddleware, routeNotFound } from './http/error-handler.ts';
+import { faultListSchema, faultMiddleware, type FaultRule } from './infra/faults.ts';
 import { listenHttp } from './net.ts';
-import type { SimulatorOptions } from './options.ts';
+import { SimulatorStartError, type SimulatorOptions } from './options.ts';
 import { portalRouter } from './portal/portal.ts';
+import { seedWorld } from './world/seed.ts';
+import { loadStateFile, WorldStore } from './world/store.ts';
+
+/**
+ * The API areas, one line each. An area is `(ctx: SimContext) => Router` (see `context.ts`);
+ * its routes see `req.principal` (bearer checked), `req.apiVersion` and parsed JSON bodies.
+ */
+const areas: SimArea[] = [sessionsArea, tokensArea, orgsArea, usersArea, rightsArea, tasksArea];
 
 export interface RunningSimulator {
   url: string;
@@ -11,41 +34,94 @@ export interface RunningSimulator {
   close(): Promise<void>;
 }
 
+async function readFaultsFile(file: string): Promise<FaultRule[]> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new SimulatorStartError(`simulator: cannot read faults file ${file}: ${(error as Error).message}`);
+  }
+  const result = faultListSchema.safeParse(parsed);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new SimulatorStartError(
+      `simulator: faults file ${file}: ${issue.path.join('.') || 'body'}: ${issue.message}`,
+    );
+  }
+  return Array.isArray(result.data) ? result.data : result.data.faults;
+}
+
+/** Marks the world changed after every successful mutating request (the state file follows). */
+function persistMutations(store: WorldStore): RequestHandler {
+  return (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS') {
+      res.on('finish', () => {
+        if (res.statusCode < 400) store.changed();
+      });
+    }
+    next();
+  };
+}
+
+const requestIds: RequestHandler = (_req, res, next) => {
+  res.setHeader('X-VMWARE-VCLOUD-REQUEST-ID', randomUUID());
+  next();
+};
+
 export async function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
-  let publicUrl = `http://${options.host}:${options.port}`;
+  const loaded = options.stateFile ? await loadStateFile(options.stateFile) : undefined;
+  const store = new WorldStore(loaded ?? seedWorld(options.seed), options.stateFile);
+  const { ctx, hooks, setPublicUrl } = createContext(options, store);
+  if (loaded) ctx.tasks.failInterrupted();
+  const faults = [
+    ...(options.faultsFile ? await readFaultsFile(options.faultsFile) : []),
+    ...(options.faults ?? []),
+  ];
+  ctx.faults.set(faults);
+
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-
-  app.use(versionsRouter(() => publicUrl));
+  app.use(requestIds);
+  app.use(persistMutations(store));
+  app.use(jsonBodies(options.jsonBodyLimitBytes));
+  app.use(adminArea(ctx));
+  app.use(
+    negotiateApiVersion(supportedApiVersions, (path) =>
+      ctx.versionExemptPaths.some((exempt) => exempt(path)),
+    ),
+  );
+  app.use(versionsRouter(ctx.publicUrl));
+  app.use(faultMiddleware(ctx.faults, (simulatedMs) => ctx.clock.sleep(ctx.latency.scaled(simulatedMs))));
+  app.use(bearerAuthentication(ctx));
+  for (const area of areas) app.use(area(ctx));
   app.use(portalRouter(options.portalDir));
-
-  app.use((req, res) => {
-    res
-      .status(404)
-      .json(vcdError(404, 'RESOURCE_NOT_FOUND', `No resource found for ${req.method} ${req.path}`));
-  });
-  const onError: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
-    res.status(500).json(vcdError(500, 'INTERNAL_SERVER_ERROR', (error as Error).message));
-  };
-  app.use(onError);
+  app.use(routeNotFound);
+  app.use(errorMiddleware);
 
   const server = await listenHttp(app, options.host, options.port);
   const address = server.address();
-  if (typeof address === 'object' && address) publicUrl = `http://${options.host}:${address.port}`;
+  const publicUrl =
+    typeof address === 'object' && address
+      ? `http://${options.host}:${address.port}`
+      : `http://${options.host}:${options.port}`;
+  setPublicUrl(publicUrl);
+  for (const listener of hooks.listening) await listener(server);
+  if (!loaded && options.stateFile) store.changed();
 
+  let closing: Promise<void> | undefined;
   return {
     url: publicUrl,
     server,
     close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+      (closing ??= (async () => {
+        for (const listener of hooks.closing) await listener();
+        ctx.clock.stop();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await store.flush();
+      })()),
   };
-}
-
-/** VCD's JSON error body (the `Error` type of the vCloud API). */
-export function vcdError(statusCode: number, minorErrorCode: string, message: string) {
-  return { minorErrorCode, message, majorErrorCode: statusCode, stackTrace: null };
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startSimulator, type RunningSimulator } from '../../sim/server.ts';
 import { runCse } from '../helpers/processes.ts';
+import { VcdClient } from '../helpers/vcd.ts';
 
 describe('simulator basics', () => {
   let sim: RunningSimulator;
@@ -18,11 +19,20 @@ describe('simulator basics', () => {
   });
 
   it('answers an unknown path with a VCD error body', async () => {
-    const response = await fetch(`${sim.url}/cloudapi/1.0.0/nothing-here`);
+    const client = await VcdClient.provider(sim.url);
+    const response = await client.get<{ minorErrorCode: string; message: string }>(
+      '/cloudapi/1.0.0/nothing-here',
+    );
     assert.equal(response.status, 404);
-    const body = (await response.json()) as { minorErrorCode: string; message: string };
-    assert.equal(body.minorErrorCode, 'RESOURCE_NOT_FOUND');
-    assert.match(body.message, /nothing-here/);
+    assert.equal(response.body.minorErrorCode, 'RESOURCE_NOT_FOUND');
+    assert.match(response.body.message, /nothing-here/);
+  });
+
+  it('asks for credentials before revealing whether a cloudapi path exists', async () => {
+    const response = await fetch(`${sim.url}/cloudapi/1.0.0/nothing-here`);
+    assert.equal(response.status, 401);
+    const body = (await response.json()) as { minorErrorCode: string };
+    assert.equal(body.minorErrorCode, 'UNAUTHORIZED');
   });
 
   it('`cse sim` refuses a taken port with one clear line', async () => {

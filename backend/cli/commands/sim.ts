@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { defaultSimulatorOptions } from '../../../sim/options.ts';
+import { defaultSimulatorOptions, SimulatorStartError } from '../../../sim/options.ts';
 import { startSimulator } from '../../../sim/server.ts';
 import { exitWithError, onShutdownSignal } from '../process.ts';
 
@@ -34,6 +34,7 @@ interface SimFlags {
   admin?: boolean;
   amqp?: string;
   portal?: string;
+  faults?: string;
 }
 
 export function registerSimCommand(program: Command): void {
@@ -48,6 +49,7 @@ export function registerSimCommand(program: Command): void {
     .option('--admin', 'enable the /sim/* admin endpoints (tests, benchmarks)')
     .option('--amqp <url>', 'RabbitMQ URL for AMQP API extensions')
     .option('--portal <dir>', 'folder of the built portal', 'dist/portal/browser')
+    .option('--faults <file>', 'JSON file of fault rules active from the start (see sim/README.md)')
     .action(async (flags: SimFlags) => {
       try {
         const sim = await startSimulator({
@@ -59,10 +61,15 @@ export function registerSimCommand(program: Command): void {
           admin: flags.admin === true,
           amqpUrl: flags.amqp,
           portalDir: flags.portal,
+          faultsFile: flags.faults,
         });
         process.stdout.write(`simulator listening on ${sim.url}\n`);
         onShutdownSignal(() => sim.close(), 10_000);
       } catch (error) {
+        if (error instanceof SimulatorStartError) {
+          process.stderr.write(`cse: ${error.message}\n`);
+          process.exit(1);
+        }
         exitWithError(error);
       }
     });

@@ -1,0 +1,73 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { SimContext } from '../../context.ts';
+import { parseBody } from '../../http/body.ts';
+import { fail } from '../../http/errors.ts';
+import { faultListSchema, faultRuleSchema } from '../../infra/faults.ts';
+import { seedWorld } from '../../world/seed.ts';
+
+const latencyInput = z
+  .object({
+    speed: z.number().positive().optional(),
+    durations: z.record(z.number().min(0)).optional(),
+  })
+  .strict();
+
+const advanceInput = z.object({ ms: z.number().min(0) }).strict();
+
+/**
+ * `/sim/*` admin endpoints (only with `--admin`; otherwise they do not exist): the whole world,
+ * faults, latency, time and reset. Tests and benchmarks drive the simulator only through these.
+ */
+export function adminArea(ctx: SimContext): Router {
+  const router = Router();
+  if (!ctx.options.admin) return router;
+
+  router.get('/sim/state', (_req, res) => {
+    res.json(ctx.store.world);
+  });
+
+  router.get('/sim/faults', (_req, res) => {
+    res.json({ faults: ctx.faults.list() });
+  });
+  router.put('/sim/faults', (req, res) => {
+    const parsed = parseBody(faultListSchema, req.body);
+    ctx.faults.set(Array.isArray(parsed) ? parsed : parsed.faults);
+    res.json({ faults: ctx.faults.list() });
+  });
+  router.post('/sim/faults', (req, res) => {
+    res.status(201).json(ctx.faults.add(parseBody(faultRuleSchema, req.body)));
+  });
+  router.delete('/sim/faults', (_req, res) => {
+    ctx.faults.clear();
+    res.status(204).end();
+  });
+  router.delete('/sim/faults/:id', (req, res) => {
+    if (!ctx.faults.remove(req.params.id)) fail('notFound', { kind: 'Fault', id: req.params.id });
+    res.status(204).end();
+  });
+
+  router.get('/sim/latency', (_req, res) => {
+    res.json(ctx.latency.settings());
+  });
+  router.put('/sim/latency', (req, res) => {
+    res.json(ctx.latency.update(parseBody(latencyInput, req.body)));
+  });
+
+  router.get('/sim/time', (_req, res) => {
+    res.json({ now: ctx.clock.iso(), pendingSleeps: ctx.clock.pendingSleeps });
+  });
+  router.post('/sim/time/advance', (req, res) => {
+    const { ms } = parseBody(advanceInput, req.body);
+    res.json({ now: ctx.clock.iso(ctx.clock.advance(ms)) });
+  });
+
+  router.post('/sim/reset', (_req, res) => {
+    ctx.faults.clear();
+    ctx.latency.reset(ctx.options.speed);
+    ctx.store.replace(seedWorld(ctx.options.seed));
+    ctx.events.emit('worldReplaced', undefined);
+    res.status(204).end();
+  });
+  return router;
+}

@@ -1,0 +1,133 @@
+import type { Catalog, ProductProperty, VAppTemplate } from './compute.ts';
+import { seededHex } from './ids.ts';
+import { seedDate } from './seed-access.ts';
+import type { IdSource } from './store.ts';
+import type { World } from './world.ts';
+
+/** TKG node templates in the seed: Kubernetes version, TKG release, OS. */
+export const tkgTemplateVersions = [
+  { kubernetes: 'v1.27.5+vmware.1', tkr: 'tkg.1', tkg: 'v2.4.0', os: 'ubuntu', osVersion: '22.04' },
+  { kubernetes: 'v1.27.11+vmware.1', tkr: 'tkg.2', tkg: 'v2.5.0', os: 'ubuntu', osVersion: '22.04' },
+  { kubernetes: 'v1.28.7+vmware.1', tkr: 'tkg.1', tkg: 'v2.5.0', os: 'ubuntu', osVersion: '22.04' },
+  { kubernetes: 'v1.29.4+vmware.3', tkr: 'tkg.1', tkg: 'v2.5.1', os: 'ubuntu', osVersion: '22.04' },
+] as const;
+
+export const bootstrapTemplateName = 'cse-bootstrap-ubuntu-2204';
+export const templateCatalogName = 'tkg-templates';
+
+function property(key: string, value: string, userConfigurable = false, label = key): ProductProperty {
+  return { key, label, type: 'string', defaultValue: value, value, userConfigurable, description: '' };
+}
+
+/**
+ * A provider catalog shared read-only with every tenant, holding the TKG node templates (their VM
+ * carries `VERSION` = `v1.28.7+vmware.1-tkg.1-<hash>` in its product section, which is how GVCD
+ * recognises a TKG OVA) and the bootstrap template, a small Ubuntu that runs cloud-init from
+ * `guestinfo.userdata`.
+ */
+export function seedCatalog(world: World, ids: IdSource): void {
+  const system = Object.values(world.orgs).find((org) => org.isProvider)!;
+  const tenants = Object.values(world.orgs).filter((org) => !org.isProvider);
+  const catalog: Catalog = {
+    id: ids.urn('catalog'),
+    name: templateCatalogName,
+    description: 'TKG node templates and the CSE bootstrap template',
+    org: { id: system.id, name: system.name },
+    isPublished: true,
+    isShared: true,
+    sharedWithOrgIds: tenants.map((org) => org.id),
+    creationDate: seedDate,
+  };
+  world.catalogs[catalog.id] = catalog;
+  const catalogRef = { id: catalog.id, name: catalog.name };
+  const orgRef = { id: system.id, name: system.name };
+
+  for (const version of tkgTemplateVersions) {
+    const hash = seededHex(world.meta.seed, version.kubernetes + version.tkr, 32);
+    const versionValue = `${version.kubernetes}-${version.tkr}-${hash}`;
+    const name = `${version.os}-${version.osVersion.replace('.', '')}-kube-${versionValue}`;
+    const template: VAppTemplate = {
+      id: ids.urn('vapptemplate'),
+      name,
+      description: `TKG ${version.tkg} node image, Kubernetes ${version.kubernetes}`,
+      catalog: catalogRef,
+      org: orgRef,
+      status: 8,
+      creationDate: seedDate,
+      vms: [
+        {
+          id: ids.urn('vm'),
+          name: name.slice(0, 63),
+          osType: 'ubuntu64Guest',
+          cpuCount: 2,
+          memoryMb: 4096,
+          diskSizeMb: 20480,
+          productSections: [
+            {
+              info: 'Information about the installed software',
+              product: `${version.os === 'ubuntu' ? 'Ubuntu' : 'Photon'} ${version.osVersion} and Kubernetes ${version.kubernetes}`,
+              vendor: 'VMware Inc.',
+              version: version.kubernetes,
+              fullVersion: versionValue,
+              properties: [
+                property('VERSION', versionValue),
+                property('TKG_VERSION', version.tkg),
+                property('KUBERNETES_SEMVER', version.kubernetes),
+                property('KUBERNETES_SOURCE', 'https://packages.broadcom.com'),
+                property('BUILD_DATE', seedDate.slice(0, 10)),
+                property('BUILD_TIMESTAMP', String(Date.parse(seedDate) / 1000)),
+                property('CONTAINERD_VERSION', 'v1.6.28+vmware.2'),
+                property('DISTRO_NAME', version.os),
+                property('DISTRO_VERSION', version.osVersion),
+                property('DISTRO_ARCH', 'amd64'),
+                property('IMAGE_TYPE', 'node'),
+                property('OS_NAME', version.os),
+                property('OS_VERSION', version.osVersion),
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    world.vAppTemplates[template.id] = template;
+  }
+
+  const bootstrap: VAppTemplate = {
+    id: ids.urn('vapptemplate'),
+    name: bootstrapTemplateName,
+    description: 'Ubuntu 22.04 with cloud-init (VMware GuestInfo datasource), Docker, kind and clusterctl',
+    catalog: catalogRef,
+    org: orgRef,
+    status: 8,
+    creationDate: seedDate,
+    vms: [
+      {
+        id: ids.urn('vm'),
+        name: 'bootstrap',
+        osType: 'ubuntu64Guest',
+        cpuCount: 2,
+        memoryMb: 4096,
+        diskSizeMb: 20480,
+        productSections: [
+          {
+            info: 'Cloud-init guest properties',
+            product: 'Ubuntu 22.04 LTS (cloud-init)',
+            vendor: 'Canonical',
+            version: '22.04',
+            fullVersion: '22.04.4',
+            properties: [
+              property('instance-id', 'id-ovf', true, 'Instance id'),
+              property('hostname', 'bootstrap', true, 'Hostname'),
+              property('guestinfo.userdata', '', true, 'Encoded user-data'),
+              property('guestinfo.userdata.encoding', 'base64', true, 'Encoding of user-data'),
+              property('DISTRO_NAME', 'ubuntu'),
+              property('DISTRO_VERSION', '22.04'),
+              property('IMAGE_TYPE', 'bootstrap'),
+            ],
+          },
+        ],
+      },
+    ],
+  };
+  world.vAppTemplates[bootstrap.id] = bootstrap;
+}
