@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { backoffDelay, sleep } from './backoff.ts';
+import { backoffDelay, sleep, timedOut } from './backoff.ts';
 import { RequestDispatcher } from './dispatcher.ts';
 import { EnvelopeError, decodeAmqpRequest, encodeAmqpReply, type ExtensionResponse } from './envelope.ts';
 import { busMetrics, type BusMetrics } from './metrics.ts';
@@ -96,8 +96,17 @@ export class AmqpTransport implements Transport {
   }
 
   status(): TransportStatus {
-    const ready = !this.stopping && this.session !== undefined && !this.session.closed && this.session.consumerTag !== undefined;
-    return { transport: 'amqp', ready, detail: ready ? undefined : this.detail, inFlight: this.dispatcher?.active ?? 0 };
+    const ready =
+      !this.stopping &&
+      this.session !== undefined &&
+      !this.session.closed &&
+      this.session.consumerTag !== undefined;
+    return {
+      transport: 'amqp',
+      ready,
+      detail: ready ? undefined : this.detail,
+      inFlight: this.dispatcher?.active ?? 0,
+    };
   }
 
   async stop(timeoutMs = 10_000): Promise<void> {
@@ -111,12 +120,21 @@ export class AmqpTransport implements Transport {
     // Wakes deliveries waiting to retry a reply: they hand their message back to the broker now.
     this.abort.abort();
     const drained = Promise.allSettled([...this.deliveries]);
-    const timedOut = await Promise.race([drained.then(() => false), sleep(timeoutMs).then(() => true)]);
-    if (timedOut) this.log.warn({ inFlight: this.deliveries.size }, 'stopping with requests still in flight; the broker will redeliver them');
+    const late = await timedOut(drained, timeoutMs);
+    if (late)
+      this.log.warn(
+        { inFlight: this.deliveries.size },
+        'stopping with requests still in flight; the broker will redeliver them',
+      );
     await this.connecting?.catch(() => undefined);
     if (this.session) {
+      const { consumer, publisher, connection } = this.session;
       this.session.closed = true;
-      await this.session.connection.close().catch(() => undefined);
+      // Channels first: channel.close waits until the broker processed our acks; closing the connection
+      // right after an ack can lose it (and redeliver an answered request).
+      await consumer.close().catch(() => undefined);
+      await publisher?.then((channel) => channel.close()).catch(() => undefined);
+      await connection.close().catch(() => undefined);
     }
     this.session = undefined;
     this.log.info('amqp transport stopped');
@@ -148,20 +166,30 @@ export class AmqpTransport implements Transport {
   }
 
   private reconnectDelay(attempt: number): number {
-    return backoffDelay(attempt, { initialMs: this.options.reconnectInitialMs, maxMs: this.options.reconnectMaxMs });
+    return backoffDelay(attempt, {
+      initialMs: this.options.reconnectInitialMs,
+      maxMs: this.options.reconnectMaxMs,
+    });
   }
 
   private connectionFailed(error: unknown, attempt: number): void {
     this.detail = describeAmqpError(error, this.options);
-    this.log.warn({ err: { message: this.detail }, attempt: attempt + 1 }, 'cannot connect to the AMQP broker');
+    this.log.warn(
+      { err: { message: this.detail }, attempt: attempt + 1 },
+      'cannot connect to the AMQP broker',
+    );
   }
 
   private async connectOnce(): Promise<void> {
     const connection = await amqp.connect(this.options.url, {
-      clientProperties: { connection_name: this.options.connectionName ?? `cse-worker ${hostname()} ${process.pid}` },
+      clientProperties: {
+        connection_name: this.options.connectionName ?? `cse-worker ${hostname()} ${process.pid}`,
+      },
     });
     let session: Session | undefined;
-    connection.on('error', (error: Error) => this.log.warn({ err: { message: error.message } }, 'AMQP connection error'));
+    connection.on('error', (error: Error) =>
+      this.log.warn({ err: { message: error.message } }, 'AMQP connection error'),
+    );
     connection.on('close', () => {
       if (session) this.onSessionLost(session, 'connection closed');
     });
@@ -170,14 +198,20 @@ export class AmqpTransport implements Transport {
       const consumer = await connection.createChannel();
       session = { connection, consumer, closed: false };
       const current = session;
-      consumer.on('error', (error: Error) => this.log.warn({ err: { message: error.message } }, 'AMQP consumer channel error'));
+      consumer.on('error', (error: Error) =>
+        this.log.warn({ err: { message: error.message } }, 'AMQP consumer channel error'),
+      );
       consumer.on('close', () => this.onSessionLost(current, 'consumer channel closed'));
       await consumer.prefetch(this.options.prefetch);
       if (this.stopping) throw new Error('stopping');
       this.session = session;
-      const { consumerTag } = await consumer.consume(this.options.queue, (message) => this.onMessage(current, message), {
-        noAck: false,
-      });
+      const { consumerTag } = await consumer.consume(
+        this.options.queue,
+        (message) => this.onMessage(current, message),
+        {
+          noAck: false,
+        },
+      );
       current.consumerTag = consumerTag;
       this.detail = 'connected';
       this.log.info(
@@ -202,7 +236,10 @@ export class AmqpTransport implements Transport {
     if (this.options.declare) {
       await channel.assertExchange(exchange, 'direct', { durable: true, autoDelete: false });
       await channel.assertExchange(deadLetter.exchange, 'fanout', { durable: true, autoDelete: false });
-      await channel.assertQueue(deadLetter.queue, { durable: true, arguments: { 'x-queue-type': queueType } });
+      await channel.assertQueue(deadLetter.queue, {
+        durable: true,
+        arguments: { 'x-queue-type': queueType },
+      });
       await channel.bindQueue(deadLetter.queue, deadLetter.exchange, '');
       await channel.assertQueue(queue, {
         durable: true,
@@ -254,7 +291,9 @@ export class AmqpTransport implements Transport {
   private publisher(session: Session): Promise<ConfirmChannel> {
     session.publisher ??= (async () => {
       const channel = await session.connection.createConfirmChannel();
-      channel.on('error', (error: Error) => this.log.warn({ err: { message: error.message } }, 'AMQP publish channel error'));
+      channel.on('error', (error: Error) =>
+        this.log.warn({ err: { message: error.message } }, 'AMQP publish channel error'),
+      );
       channel.on('close', () => {
         if (session.publisher === created) session.publisher = undefined;
       });
@@ -277,7 +316,9 @@ export class AmqpTransport implements Transport {
     const channel = await this.publisher(session);
     await new Promise<void>((resolve, reject) => {
       try {
-        channel.publish(exchange, routingKey, content, options, (error: unknown) => (error ? reject(error) : resolve()));
+        channel.publish(exchange, routingKey, content, options, (error: unknown) =>
+          error ? reject(error) : resolve(),
+        );
       } catch (error) {
         reject(error);
       }
@@ -311,7 +352,10 @@ export class AmqpTransport implements Transport {
       return;
     }
     const delivery = this.handle(session, message).catch((error: unknown) => {
-      this.log.error({ err: { message: (error as Error).message }, deliveryTag: message.fields.deliveryTag }, 'delivery failed');
+      this.log.error(
+        { err: { message: (error as Error).message }, deliveryTag: message.fields.deliveryTag },
+        'delivery failed',
+      );
       this.settle(session, message, 'nack-requeue');
     });
     this.deliveries.add(delivery);
@@ -326,11 +370,24 @@ export class AmqpTransport implements Transport {
     const messageType = headerText(headers['messageType']);
 
     if (messageType !== undefined && messageType !== 'ProcessHttpRequest') {
-      return this.deadLetter(session, message, 'UNEXPECTED_MESSAGE_TYPE', `messageType is ${messageType}, not ProcessHttpRequest`);
+      return this.deadLetter(
+        session,
+        message,
+        'UNEXPECTED_MESSAGE_TYPE',
+        `messageType is ${messageType}, not ProcessHttpRequest`,
+      );
     }
-    if (!replyTo) return this.deadLetter(session, message, 'NO_REPLY_TO', 'message has no reply-to property: nobody to answer');
-    if (replyExchange === undefined) return this.deadLetter(session, message, 'NO_REPLY_EXCHANGE', 'message has no replyToExchange header');
-    if (!correlationId) return this.deadLetter(session, message, 'NO_CORRELATION_ID', 'message has no correlation-id property');
+    if (!replyTo)
+      return this.deadLetter(
+        session,
+        message,
+        'NO_REPLY_TO',
+        'message has no reply-to property: nobody to answer',
+      );
+    if (replyExchange === undefined)
+      return this.deadLetter(session, message, 'NO_REPLY_EXCHANGE', 'message has no replyToExchange header');
+    if (!correlationId)
+      return this.deadLetter(session, message, 'NO_CORRELATION_ID', 'message has no correlation-id property');
     const target: ReplyTarget = { exchange: replyExchange, routingKey: replyTo, correlationId };
 
     let requestId: string;
@@ -342,7 +399,11 @@ export class AmqpTransport implements Transport {
       const dispatched = await this.dispatcher!.dispatch(request);
       response = dispatched.response;
       fromCache = dispatched.fromCache;
-      if (fromCache && message.fields.redelivered && dispatched.entry?.confirmedCorrelations.has(correlationId)) {
+      if (
+        fromCache &&
+        message.fields.redelivered &&
+        dispatched.entry?.confirmedCorrelations.has(correlationId)
+      ) {
         // The broker already confirmed our reply to this very message; only the ack was lost.
         this.settle(session, message, 'ack');
         return;
@@ -353,9 +414,16 @@ export class AmqpTransport implements Transport {
       if (error.requestId === undefined) return this.deadLetter(session, message, error.code, error.message);
       // We know whom to answer: a client error beats a silent dead letter.
       requestId = error.requestId;
-      response = vcdErrorResponse(error.statusCode, error.code === 'BODY_TOO_LARGE' ? 'REQUEST_TOO_LARGE' : 'BAD_REQUEST', error.message);
+      response = vcdErrorResponse(
+        error.statusCode,
+        error.code === 'BODY_TOO_LARGE' ? 'REQUEST_TOO_LARGE' : 'BAD_REQUEST',
+        error.message,
+      );
       this.dispatcher!.countAnswered(error.statusCode);
-      this.log.warn({ requestId, correlationId, reason: error.code, detail: error.message }, 'answered an undecodable request with an error');
+      this.log.warn(
+        { requestId, correlationId, reason: error.code, detail: error.message },
+        'answered an undecodable request with an error',
+      );
     }
     await this.reply(session, message, requestId, response, target, started);
   }
@@ -377,15 +445,23 @@ export class AmqpTransport implements Transport {
         if (!(await this.replyExchangeExists(session, target.exchange))) {
           return this.replyExchangeMissing(session, message, requestId, target.exchange);
         }
-        await this.publishConfirmed(session, target.exchange, target.routingKey, content, { correlationId: target.correlationId });
+        await this.publishConfirmed(session, target.exchange, target.routingKey, content, {
+          correlationId: target.correlationId,
+        });
         target.confirmed?.add(target.correlationId);
         this.failedReplies.delete(requestId);
-        this.metrics.replyLatency.observe({ transport: 'amqp' }, Number(process.hrtime.bigint() - started) / 1e9);
+        this.metrics.replyLatency.observe(
+          { transport: 'amqp' },
+          Number(process.hrtime.bigint() - started) / 1e9,
+        );
         this.settle(session, message, 'ack');
         return;
       } catch (error) {
         if (session.closed || this.stopping) return;
-        this.log.warn({ err: { message: (error as Error).message }, requestId, attempt: attempt + 1 }, 'reply not confirmed; retrying');
+        this.log.warn(
+          { err: { message: (error as Error).message }, requestId, attempt: attempt + 1 },
+          'reply not confirmed; retrying',
+        );
         await sleep(backoffDelay(attempt, { initialMs: 20, maxMs: 500 }), this.abort.signal);
       }
     }
@@ -393,7 +469,12 @@ export class AmqpTransport implements Transport {
   }
 
   /** VCD's reply exchange is gone (e.g. a cell restarting): give the request back for a later answer, a few times. */
-  private async replyExchangeMissing(session: Session, message: ConsumeMessage, requestId: string, exchange: string): Promise<void> {
+  private async replyExchangeMissing(
+    session: Session,
+    message: ConsumeMessage,
+    requestId: string,
+    exchange: string,
+  ): Promise<void> {
     const failures = (this.failedReplies.get(requestId) ?? 0) + 1;
     this.failedReplies.set(requestId, failures);
     if (this.failedReplies.size > this.options.replyCacheSize) {
@@ -408,16 +489,33 @@ export class AmqpTransport implements Transport {
         `reply exchange ${exchange} did not exist on ${failures} deliveries`,
       );
     }
-    const delay = backoffDelay(failures - 1, { initialMs: this.options.reconnectInitialMs, maxMs: this.options.reconnectMaxMs });
-    this.log.warn({ requestId, replyExchange: exchange, attempt: failures, retryInMs: delay }, 'reply exchange does not exist; requeueing the request to answer it later');
+    const delay = backoffDelay(failures - 1, {
+      initialMs: this.options.reconnectInitialMs,
+      maxMs: this.options.reconnectMaxMs,
+    });
+    this.log.warn(
+      { requestId, replyExchange: exchange, attempt: failures, retryInMs: delay },
+      'reply exchange does not exist; requeueing the request to answer it later',
+    );
     await sleep(delay, this.abort.signal);
     this.settle(session, message, 'nack-requeue');
   }
 
   /** Moves a message to the dead-letter queue with the reason in a header, then acks it. */
-  private async deadLetter(session: Session, message: ConsumeMessage, reason: string, detail: string): Promise<void> {
+  private async deadLetter(
+    session: Session,
+    message: ConsumeMessage,
+    reason: string,
+    detail: string,
+  ): Promise<void> {
     this.log.warn(
-      { reason, detail, correlationId: message.properties.correlationId, bytes: message.content.length, redelivered: message.fields.redelivered },
+      {
+        reason,
+        detail,
+        correlationId: message.properties.correlationId,
+        bytes: message.content.length,
+        redelivered: message.fields.redelivered,
+      },
       'dead-lettered a message',
     );
     this.metrics.deadLettered.inc({ transport: 'amqp', reason });
@@ -436,13 +534,20 @@ export class AmqpTransport implements Transport {
         timestamp: message.properties.timestamp,
         type: message.properties.type,
         appId: message.properties.appId,
-        headers: { ...message.properties.headers, [deadLetterReasonHeader]: reason, [deadLetterDetailHeader]: detail },
+        headers: {
+          ...message.properties.headers,
+          [deadLetterReasonHeader]: reason,
+          [deadLetterDetailHeader]: detail,
+        },
         persistent: true,
       });
       this.settle(session, message, 'ack');
     } catch (error) {
       if (session.closed) return;
-      this.log.warn({ err: { message: (error as Error).message } }, 'cannot publish to the dead-letter exchange; rejecting');
+      this.log.warn(
+        { err: { message: (error as Error).message } },
+        'cannot publish to the dead-letter exchange; rejecting',
+      );
       this.settle(session, message, 'reject');
     }
   }
@@ -453,7 +558,10 @@ export class AmqpTransport implements Transport {
       if (how === 'ack') session.consumer.ack(message);
       else session.consumer.nack(message, false, how === 'nack-requeue');
     } catch (error) {
-      this.log.warn({ err: { message: (error as Error).message } }, 'cannot settle a delivery; the broker will redeliver it');
+      this.log.warn(
+        { err: { message: (error as Error).message } },
+        'cannot settle a delivery; the broker will redeliver it',
+      );
     }
   }
 }
@@ -486,8 +594,10 @@ function describeAmqpError(error: unknown, options: AmqpTransportOptions): strin
   if (code === 406) {
     return `queue ${options.queue} exists with other settings (bus.amqp.queueType is ${options.queueType}): ${message}`;
   }
-  if (code === 'ECONNREFUSED') return `cannot reach the AMQP broker at ${redactUrl(options.url)}: connection refused`;
-  if (/ACCESS_REFUSED|403/.test(message)) return `the AMQP broker at ${redactUrl(options.url)} refused our credentials`;
+  if (code === 'ECONNREFUSED')
+    return `cannot reach the AMQP broker at ${redactUrl(options.url)}: connection refused`;
+  if (/ACCESS_REFUSED|403/.test(message))
+    return `the AMQP broker at ${redactUrl(options.url)} refused our credentials`;
   return message;
 }
 

@@ -55,7 +55,8 @@ function requiredString(source: Record<string, unknown>, key: string): string {
 
 export function decodeBehaviorInvocation(envelope: Record<string, unknown>): BehaviorInvocation {
   const headers = envelope['headers'];
-  if (!isObject(headers)) throw new EnvelopeError('MISSING_FIELD', 'BEHAVIOR_INVOCATION has no "headers" object');
+  if (!isObject(headers))
+    throw new EnvelopeError('MISSING_FIELD', 'BEHAVIOR_INVOCATION has no "headers" object');
   const taskId = requiredString(headers, 'taskId');
   // VCD's doc example puts payload inside headers; its Java class and CSE read it at the top level.
   const rawPayload = envelope['payload'] ?? headers['payload'];
@@ -64,14 +65,19 @@ export function decodeBehaviorInvocation(envelope: Record<string, unknown>): Beh
     try {
       payload = JSON.parse(rawPayload);
     } catch (error) {
-      throw new EnvelopeError('NOT_JSON', `BEHAVIOR_INVOCATION "payload" is not JSON (${jsonErrorDetail(error)})`, taskId);
+      throw new EnvelopeError(
+        'NOT_JSON',
+        `BEHAVIOR_INVOCATION "payload" is not JSON (${jsonErrorDetail(error)})`,
+        taskId,
+      );
     }
   } else if (isObject(rawPayload)) {
     payload = rawPayload;
   } else if (rawPayload !== undefined && rawPayload !== null && rawPayload !== '') {
     throw new EnvelopeError('INVALID_FIELD', 'BEHAVIOR_INVOCATION "payload" must be a JSON string', taskId);
   }
-  if (!isObject(payload)) throw new EnvelopeError('INVALID_FIELD', 'BEHAVIOR_INVOCATION "payload" must hold an object', taskId);
+  if (!isObject(payload))
+    throw new EnvelopeError('INVALID_FIELD', 'BEHAVIOR_INVOCATION "payload" must hold an object', taskId);
 
   const context = isObject(headers['context']) ? headers['context'] : {};
   const entityId = typeof headers['entityId'] === 'string' ? headers['entityId'] : payload['entityId'];
@@ -79,7 +85,8 @@ export function decodeBehaviorInvocation(envelope: Record<string, unknown>): Beh
     throw new EnvelopeError('MISSING_FIELD', 'BEHAVIOR_INVOCATION has no "entityId"', taskId);
   }
   const metadata = isObject(payload['_metadata']) ? payload['_metadata'] : {};
-  const behaviorId = typeof headers['behaviorId'] === 'string' ? headers['behaviorId'] : metadata['behaviorId'];
+  const behaviorId =
+    typeof headers['behaviorId'] === 'string' ? headers['behaviorId'] : metadata['behaviorId'];
   return {
     taskId,
     entityId,
@@ -87,20 +94,27 @@ export function decodeBehaviorInvocation(envelope: Record<string, unknown>): Beh
     context: {
       user: typeof context['userId'] === 'string' ? context['userId'] : undefined,
       org: typeof context['orgId'] === 'string' ? context['orgId'] : undefined,
-      rights: Array.isArray(context['rights']) ? context['rights'].filter((r): r is string => typeof r === 'string') : [],
+      rights: Array.isArray(context['rights'])
+        ? context['rights'].filter((r): r is string => typeof r === 'string')
+        : [],
     },
     typeId: typeof payload['typeId'] === 'string' ? payload['typeId'] : undefined,
     arguments: isObject(payload['arguments']) ? payload['arguments'] : {},
     additionalArguments: payload['additionalArguments'],
     entity: payload['entity'],
-    executionProperties: isObject(payload['_execution_properties']) ? payload['_execution_properties'] : undefined,
+    executionProperties: isObject(payload['_execution_properties'])
+      ? payload['_execution_properties']
+      : undefined,
     metadata,
   };
 }
 
 const taskJson = 'application/vnd.vmware.vcloud.task+json';
 
-function behaviorResponse(invocation: Pick<BehaviorInvocation, 'taskId' | 'entityId'>, task: Record<string, unknown>): Buffer {
+function behaviorResponse(
+  invocation: Pick<BehaviorInvocation, 'taskId' | 'entityId'>,
+  task: Record<string, unknown>,
+): Buffer {
   return Buffer.from(
     JSON.stringify({
       type: 'BEHAVIOR_RESPONSE',
@@ -110,17 +124,29 @@ function behaviorResponse(invocation: Pick<BehaviorInvocation, 'taskId' | 'entit
   );
 }
 
-export function encodeBehaviorProgress(invocation: Pick<BehaviorInvocation, 'taskId' | 'entityId'>, update: BehaviorProgress): Buffer {
+export function encodeBehaviorProgress(
+  invocation: Pick<BehaviorInvocation, 'taskId' | 'entityId'>,
+  update: BehaviorProgress,
+): Buffer {
   const task: Record<string, unknown> = { status: 'running' };
   if (update.operation !== undefined) task['operation'] = update.operation;
   if (update.details !== undefined) task['details'] = update.details;
-  if (update.progress !== undefined) task['progress'] = Math.max(0, Math.min(100, Math.round(update.progress)));
+  if (update.progress !== undefined)
+    task['progress'] = Math.max(0, Math.min(100, Math.round(update.progress)));
   return behaviorResponse(invocation, task);
 }
 
 /** Completes the task; `resultContent` is a string as VCD stores it (non-strings are JSON-encoded). */
-export function encodeBehaviorSuccess(invocation: Pick<BehaviorInvocation, 'taskId' | 'entityId'>, result: unknown): Buffer {
-  const resultContent = result === undefined || result === null ? null : typeof result === 'string' ? result : JSON.stringify(result);
+export function encodeBehaviorSuccess(
+  invocation: Pick<BehaviorInvocation, 'taskId' | 'entityId'>,
+  result: unknown,
+): Buffer {
+  const resultContent =
+    result === undefined || result === null
+      ? null
+      : typeof result === 'string'
+        ? result
+        : JSON.stringify(result);
   return behaviorResponse(invocation, { status: 'success', progress: 100, result: { resultContent } });
 }
 
@@ -130,6 +156,10 @@ export function encodeBehaviorFailure(
 ): Buffer {
   return behaviorResponse(invocation, {
     status: 'error',
-    error: { majorErrorCode: error.majorErrorCode, minorErrorCode: error.minorErrorCode, message: error.message },
+    error: {
+      majorErrorCode: error.majorErrorCode,
+      minorErrorCode: error.minorErrorCode,
+      message: error.message,
+    },
   });
 }

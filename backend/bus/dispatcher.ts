@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { ExtensionRequest, ExtensionResponse } from './envelope.ts';
 import type { BusMetrics } from './metrics.ts';
-import { ReplyCache, type ReplyCacheEntry } from './reply-cache.ts';
+import type { ReplyCache, ReplyCacheEntry } from './reply-cache.ts';
 import { vcdErrorResponse } from './responses.ts';
 import type { RequestHandler } from './transport.ts';
 
@@ -88,7 +88,11 @@ export class RequestDispatcher {
         { err: error, requestId: request.id, method: request.method, path: request.path },
         'request handler failed',
       );
-      return vcdErrorResponse(500, 'INTERNAL_SERVER_ERROR', `Internal error while handling request ${request.id}`);
+      return vcdErrorResponse(
+        500,
+        'INTERNAL_SERVER_ERROR',
+        `Internal error while handling request ${request.id}`,
+      );
     }
   }
 }

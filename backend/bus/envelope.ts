@@ -130,13 +130,22 @@ function describeType(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-function requireString(source: Record<string, unknown>, key: string, where: string, requestId?: string): string {
+function requireString(
+  source: Record<string, unknown>,
+  key: string,
+  where: string,
+  requestId?: string,
+): string {
   const value = source[key];
   if (value === undefined || value === null || value === '') {
     throw new EnvelopeError('MISSING_FIELD', `${where} has no "${key}"`, requestId);
   }
   if (typeof value !== 'string') {
-    throw new EnvelopeError('INVALID_FIELD', `${where} field "${key}" must be a string, got ${describeType(value)}`, requestId);
+    throw new EnvelopeError(
+      'INVALID_FIELD',
+      `${where} field "${key}" must be a string, got ${describeType(value)}`,
+      requestId,
+    );
   }
   return value;
 }
@@ -155,7 +164,8 @@ function optionalPort(source: Record<string, unknown>, key: string): number | un
 
 function readRequestId(message: Record<string, unknown>, where: string): string {
   const id = message['id'];
-  if (id === undefined || id === null || id === '') throw new EnvelopeError('MISSING_ID', `${where} has no "id"`);
+  if (id === undefined || id === null || id === '')
+    throw new EnvelopeError('MISSING_ID', `${where} has no "id"`);
   if (typeof id !== 'string' && typeof id !== 'number') {
     throw new EnvelopeError('MISSING_ID', `${where} "id" must be a string, got ${describeType(id)}`);
   }
@@ -166,7 +176,11 @@ function readRequestId(message: Record<string, unknown>, where: string): string 
 function readHeaders(value: unknown, where: string, requestId: string): Record<string, string> {
   if (value === undefined || value === null) return {};
   if (!isObject(value)) {
-    throw new EnvelopeError('INVALID_FIELD', `${where} "headers" must be an object of names to values`, requestId);
+    throw new EnvelopeError(
+      'INVALID_FIELD',
+      `${where} "headers" must be an object of names to values`,
+      requestId,
+    );
   }
   const headers: Record<string, string> = {};
   for (const [name, headerValue] of Object.entries(value)) {
@@ -179,7 +193,11 @@ function readHeaders(value: unknown, where: string, requestId: string): Record<s
 function readBody(value: unknown, where: string, requestId: string, limits: DecodeLimits): Buffer {
   if (value === undefined || value === null || value === '') return Buffer.alloc(0);
   if (typeof value !== 'string') {
-    throw new EnvelopeError('BODY_NOT_BASE64', `${where} "body" must be a base64 string, got ${describeType(value)}`, requestId);
+    throw new EnvelopeError(
+      'BODY_NOT_BASE64',
+      `${where} "body" must be a base64 string, got ${describeType(value)}`,
+      requestId,
+    );
   }
   // Checked before decoding so an oversize body costs no allocation.
   const size = base64DecodedLength(value.replace(/\r?\n/g, ''));
@@ -209,9 +227,16 @@ function readTarget(
   const questionMark = uri.indexOf('?');
   const path = questionMark >= 0 ? uri.slice(0, questionMark) : uri;
   const fromUri = questionMark >= 0 ? uri.slice(questionMark + 1) : '';
-  const queryString = (typeof queryField === 'string' && queryField !== '' ? queryField : fromUri).replace(/^\?/, '');
+  const queryString = (typeof queryField === 'string' && queryField !== '' ? queryField : fromUri).replace(
+    /^\?/,
+    '',
+  );
   if (!path.startsWith('/')) {
-    throw new EnvelopeError('INVALID_FIELD', `${where} "requestUri" must be a path starting with /`, requestId);
+    throw new EnvelopeError(
+      'INVALID_FIELD',
+      `${where} "requestUri" must be a path starting with /`,
+      requestId,
+    );
   }
   return { path, queryString };
 }
@@ -231,7 +256,11 @@ function readRights(value: unknown): string[] {
 
 function readSecurityContext(value: unknown, where: string, requestId: string): SecurityContext {
   if (!isObject(value)) {
-    throw new EnvelopeError('INVALID_FIELD', `${where} security context must be an object, got ${describeType(value)}`, requestId);
+    throw new EnvelopeError(
+      'INVALID_FIELD',
+      `${where} security context must be an object, got ${describeType(value)}`,
+      requestId,
+    );
   }
   const context: SecurityContext = {
     user: requireString(value, 'user', `${where} security context`, requestId),
@@ -252,7 +281,8 @@ function readHttpMessage(
   limits: DecodeLimits,
 ): Omit<ExtensionRequest, 'id' | 'transport' | 'securityContext'> {
   const method = requireString(message, 'method', where, requestId).toUpperCase();
-  if (!/^[A-Z]+$/.test(method)) throw new EnvelopeError('INVALID_FIELD', `${where} "method" is not an HTTP method`, requestId);
+  if (!/^[A-Z]+$/.test(method))
+    throw new EnvelopeError('INVALID_FIELD', `${where} "method" is not an HTTP method`, requestId);
   const { path, queryString } = readTarget(message, where, requestId);
   return {
     method,
@@ -289,7 +319,10 @@ export function decodeAmqpRequest(content: Buffer, limits: DecodeLimits): Extens
   }
   const [message, context] = parsed as unknown[];
   if (!isObject(message)) {
-    throw new EnvelopeError('NOT_REQUEST_ARRAY', `message[0] must be the request object, got ${describeType(message)}`);
+    throw new EnvelopeError(
+      'NOT_REQUEST_ARRAY',
+      `message[0] must be the request object, got ${describeType(message)}`,
+    );
   }
   const id = readRequestId(message, 'request');
   return {
@@ -304,12 +337,21 @@ export function decodeAmqpRequest(content: Buffer, limits: DecodeLimits): Extens
 export type MqttMessageType = 'API_REQUEST' | 'BEHAVIOR_INVOCATION';
 
 /** Parses the shared MQTT bus envelope `{type, headers, …}` and says what it is; `undefined` for types we ignore. */
-export function readMqttMessageType(raw: Buffer, limits: DecodeLimits): { type: MqttMessageType | undefined; message: Record<string, unknown> } {
-  if (raw.length > maxMessageBytes(limits)) {
-    throw new EnvelopeError('MESSAGE_TOO_LARGE', `message is ${raw.length} bytes, over the limit of ${maxMessageBytes(limits)} bytes`);
+export function readMqttMessageType(
+  raw: Buffer,
+  limits: DecodeLimits,
+): { type: MqttMessageType | undefined; message: Record<string, unknown> } {
+  // The body is base64 inside `httpRequest`, itself base64: allow for both.
+  const limit = maxMessageBytes({ maxBodyBytes: Math.ceil((limits.maxBodyBytes * 4) / 3) });
+  if (raw.length > limit) {
+    throw new EnvelopeError(
+      'MESSAGE_TOO_LARGE',
+      `message is ${raw.length} bytes, over the limit of ${limit} bytes`,
+    );
   }
   const message = parseJson(raw, 'message');
-  if (!isObject(message)) throw new EnvelopeError('NOT_OBJECT', `message must be a JSON object, got ${describeType(message)}`);
+  if (!isObject(message))
+    throw new EnvelopeError('NOT_OBJECT', `message must be a JSON object, got ${describeType(message)}`);
   const type = message['type'];
   if (typeof type !== 'string') throw new EnvelopeError('MISSING_FIELD', 'message has no "type"');
   return { type: type === 'API_REQUEST' || type === 'BEHAVIOR_INVOCATION' ? type : undefined, message };
@@ -320,17 +362,23 @@ export function decodeMqttRequest(envelope: Record<string, unknown>, limits: Dec
   const headers = envelope['headers'];
   if (!isObject(headers)) throw new EnvelopeError('MISSING_FIELD', 'API_REQUEST has no "headers" object');
   const requestId = headers['requestId'];
-  if (typeof requestId !== 'string' || requestId === '') throw new EnvelopeError('MISSING_ID', 'API_REQUEST headers have no "requestId"');
+  if (typeof requestId !== 'string' || requestId === '')
+    throw new EnvelopeError('MISSING_ID', 'API_REQUEST headers have no "requestId"');
 
   const encoded = envelope['httpRequest'];
   if (typeof encoded !== 'string' || encoded === '') {
     throw new EnvelopeError('MISSING_FIELD', 'API_REQUEST has no "httpRequest"', requestId);
   }
   const decoded = decodeBase64(encoded);
-  if (!decoded) throw new EnvelopeError('BODY_NOT_BASE64', 'API_REQUEST "httpRequest" is not valid base64', requestId);
+  if (!decoded)
+    throw new EnvelopeError('BODY_NOT_BASE64', 'API_REQUEST "httpRequest" is not valid base64', requestId);
   const inner = parseJson(decoded, 'API_REQUEST "httpRequest"', requestId);
   if (!isObject(inner) || !isObject(inner['message'])) {
-    throw new EnvelopeError('INVALID_FIELD', 'API_REQUEST "httpRequest" must hold {message, securityContext}', requestId);
+    throw new EnvelopeError(
+      'INVALID_FIELD',
+      'API_REQUEST "httpRequest" must hold {message, securityContext}',
+      requestId,
+    );
   }
   const context = inner['securityContext'] ?? headers['context'];
   const request: ExtensionRequest = {
@@ -350,7 +398,11 @@ export function decodeMqttRequest(envelope: Record<string, unknown>, limits: Dec
 
 /** Reply headers with Content-Type (JSON unless set) and Content-Length: an integer as CSE sends over AMQP,
  * a string over MQTT where VCD's HttpMessage headers are a map of strings. */
-function replyHeaders(response: ExtensionResponse, body: Buffer, lengthAs: 'number' | 'string'): Record<string, string | number> {
+function replyHeaders(
+  response: ExtensionResponse,
+  body: Buffer,
+  lengthAs: 'number' | 'string',
+): Record<string, string | number> {
   const headers: Record<string, string | number> = {};
   for (const [name, value] of Object.entries(response.headers ?? {})) {
     if (name.toLowerCase() !== 'content-length') headers[name] = value;
@@ -383,7 +435,11 @@ export function encodeMqttReply(requestId: string, response: ExtensionResponse):
     JSON.stringify({
       type: 'API_RESPONSE',
       headers: { requestId },
-      httpResponse: { statusCode: response.statusCode, headers: replyHeaders(response, body, 'string'), body: body.toString('base64') },
+      httpResponse: {
+        statusCode: response.statusCode,
+        headers: replyHeaders(response, body, 'string'),
+        body: body.toString('base64'),
+      },
     }),
   );
 }

@@ -4,7 +4,14 @@ import { Registry } from 'prom-client';
 import { AmqpTransport } from '../../backend/bus/amqp.ts';
 import { jsonResponse } from '../../backend/bus/responses.ts';
 import type { RequestHandler } from '../../backend/bus/transport.ts';
-import { FakeVcd, amqpUrl, capturedLogger, closeConnectionFromBroker, delay, uniqueName } from './bus-fake-vcd.ts';
+import {
+  FakeVcd,
+  amqpUrl,
+  capturedLogger,
+  closeConnectionFromBroker,
+  delay,
+  uniqueName,
+} from './bus-fake-vcd.ts';
 
 // The broker closes the worker's connection with `rabbitmqctl close_connection`, picked by its
 // connection name, so other suites using the same broker are not disturbed.
@@ -81,7 +88,10 @@ describe('AMQP transport when the broker drops the connection', () => {
       assert.equal(replies[0]!.reply.id, `stream-${index}`);
       assert.equal(replies[0]!.reply.statusCode, 200);
     }
-    assert.ok([...runs.values()].every((count) => count === 1), 'no request ran twice');
+    assert.ok(
+      [...runs.values()].every((count) => count === 1),
+      'no request ran twice',
+    );
     assert.equal(runs.size, total);
     assert.ok((await counter(registry, 'cse_bus_reconnects_total')) >= 1);
     await vcd.until(() => transport.status().ready, 5000, 'ready again');

@@ -6,7 +6,15 @@ import { AmqpTransport, deadLetterReasonHeader, type AmqpTransportOptions } from
 import type { ExtensionRequest } from '../../backend/bus/envelope.ts';
 import { jsonResponse } from '../../backend/bus/responses.ts';
 import type { RequestHandler } from '../../backend/bus/transport.ts';
-import { FakeVcd, amqpUrl, capturedLogger, delay, tenantContext, uniqueName, vcdRequestArray } from './bus-fake-vcd.ts';
+import {
+  FakeVcd,
+  amqpUrl,
+  capturedLogger,
+  delay,
+  tenantContext,
+  uniqueName,
+  vcdRequestArray,
+} from './bus-fake-vcd.ts';
 
 interface Setup {
   vcd: FakeVcd;
@@ -71,7 +79,11 @@ async function setUp(
   return { vcd, transport, registry, logs: lines, seen, options };
 }
 
-async function metricValue(registry: Registry, name: string, labels: Record<string, string> = {}): Promise<number> {
+async function metricValue(
+  registry: Registry,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
   const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === name);
   const values = (metric?.values ?? []) as { value: number; labels: Record<string, string | number> }[];
   return values
@@ -117,10 +129,16 @@ describe('AMQP transport', () => {
       ] as const) {
         const channel = await connection.createChannel();
         channel.on('error', () => undefined);
-        const args = { 'x-queue-type': type, 'x-dead-letter-exchange': `${setup.options.exchange}.dead-letter` };
+        const args = {
+          'x-queue-type': type,
+          'x-dead-letter-exchange': `${setup.options.exchange}.dead-letter`,
+        };
         await channel.assertQueue(setup.options.queue, { durable: true, arguments: args });
         await assert.rejects(
-          channel.assertQueue(setup.options.queue, { durable: true, arguments: { ...args, 'x-queue-type': other } }),
+          channel.assertQueue(setup.options.queue, {
+            durable: true,
+            arguments: { ...args, 'x-queue-type': other },
+          }),
           /PRECONDITION_FAILED/,
         );
       }
@@ -133,7 +151,12 @@ describe('AMQP transport', () => {
     const setup = await setUp(echo, { declare: false });
     const status = setup.transport.status();
     assert.equal(status.ready, false);
-    assert.match(status.detail ?? '', new RegExp(`exchange ${setup.options.exchange} or queue .* does not exist and bus.amqp.declare is false`));
+    assert.match(
+      status.detail ?? '',
+      new RegExp(
+        `exchange ${setup.options.exchange} or queue .* does not exist and bus.amqp.declare is false`,
+      ),
+    );
 
     const connection = await amqp.connect(amqpUrl);
     const channel = await connection.createChannel();
@@ -175,7 +198,14 @@ describe('AMQP transport', () => {
     assert.equal(tooBig.reply.statusCode, 413);
     assert.match((tooBig.json as { message: string }).message, /5000 bytes, over the limit of 4096/);
 
-    const expectedReasons = ['MESSAGE_TOO_LARGE', 'MISSING_ID', 'NOT_JSON', 'NOT_REQUEST_ARRAY', 'NO_REPLY_EXCHANGE', 'NO_REPLY_TO'];
+    const expectedReasons = [
+      'MESSAGE_TOO_LARGE',
+      'MISSING_ID',
+      'NOT_JSON',
+      'NOT_REQUEST_ARRAY',
+      'NO_REPLY_EXCHANGE',
+      'NO_REPLY_TO',
+    ];
     const deadLetters = await vcd.collect(deadLetterQueue, expectedReasons.length);
     const reasons = deadLetters.map((m) => String(m.properties.headers?.[deadLetterReasonHeader])).sort();
     assert.deepEqual(reasons, expectedReasons);
@@ -184,7 +214,15 @@ describe('AMQP transport', () => {
     assert.equal(await vcd.messageCount(options.queue), 0);
 
     const logText = logs().join('\n');
-    for (const reason of ['NOT_JSON', 'NOT_REQUEST_ARRAY', 'MISSING_ID', 'MESSAGE_TOO_LARGE', 'NO_REPLY_TO', 'BODY_NOT_BASE64', 'BODY_TOO_LARGE']) {
+    for (const reason of [
+      'NOT_JSON',
+      'NOT_REQUEST_ARRAY',
+      'MISSING_ID',
+      'MESSAGE_TOO_LARGE',
+      'NO_REPLY_TO',
+      'BODY_NOT_BASE64',
+      'BODY_TOO_LARGE',
+    ]) {
       assert.match(logText, new RegExp(`"reason":"${reason}"`));
     }
     assert.doesNotMatch(logText, /secret-user-token/);
@@ -268,7 +306,10 @@ describe('AMQP transport', () => {
     await delay(100);
     assert.equal((await vcd.drain(deadLetterQueue)).length, 0);
     assert.equal(deadLetters[0]!.properties.correlationId, never);
-    assert.equal(String(deadLetters[0]!.properties.headers?.[deadLetterReasonHeader]), 'REPLY_EXCHANGE_MISSING');
+    assert.equal(
+      String(deadLetters[0]!.properties.headers?.[deadLetterReasonHeader]),
+      'REPLY_EXCHANGE_MISSING',
+    );
     assert.equal(vcd.repliesTo(late).length, 1);
     assert.equal(vcd.repliesTo(never).length, 0);
     assert.equal(runs, 3, 'each request ran once, however often it was delivered');

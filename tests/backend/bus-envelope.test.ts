@@ -71,7 +71,10 @@ describe('AMQP request envelope', () => {
   });
 
   it('takes the query from requestUri when queryString is null, and an empty body as empty', () => {
-    const [request, context] = vcdRequestArray({ requestUri: '/api/cse/v1/clusters?page=3', queryString: null });
+    const [request, context] = vcdRequestArray({
+      requestUri: '/api/cse/v1/clusters?page=3',
+      queryString: null,
+    });
     const decoded = decodeAmqpRequest(json([request, context]), limits);
     assert.equal(decoded.path, '/api/cse/v1/clusters');
     assert.equal(decoded.query.get('page'), '3');
@@ -84,9 +87,17 @@ describe('AMQP request envelope', () => {
   });
 
   it('rejects anything but an array of request and security context', () => {
-    assertFails(json({ id: 'x' }), 'NOT_REQUEST_ARRAY', /must be a JSON array \[request, securityContext\], got a object/);
+    assertFails(
+      json({ id: 'x' }),
+      'NOT_REQUEST_ARRAY',
+      /must be a JSON array \[request, securityContext\], got a object/,
+    );
     assertFails(json([{ id: 'x' }]), 'NOT_REQUEST_ARRAY', /got an array of 1/);
-    assertFails(json(['x', {}]), 'NOT_REQUEST_ARRAY', /message\[0\] must be the request object, got a string/);
+    assertFails(
+      json(['x', {}]),
+      'NOT_REQUEST_ARRAY',
+      /message\[0\] must be the request object, got a string/,
+    );
   });
 
   it('rejects a request without an id', () => {
@@ -105,7 +116,11 @@ describe('AMQP request envelope', () => {
   });
 
   it('refuses a body over the limit with 413, before decoding it', () => {
-    const [request, context] = vcdRequestArray({ id: 'req-big', method: 'POST', body: Buffer.alloc(1025, 1) });
+    const [request, context] = vcdRequestArray({
+      id: 'req-big',
+      method: 'POST',
+      body: Buffer.alloc(1025, 1),
+    });
     const error = decodeFailure(json([request, context]));
     assert.equal(error.code, 'BODY_TOO_LARGE');
     assert.equal(error.statusCode, 413);
@@ -118,7 +133,12 @@ describe('AMQP request envelope', () => {
 
   it('requires user and org in the security context', () => {
     const [request] = vcdRequestArray({ id: 'req-ctx' });
-    assertFails(json([request, { org: 'urn:vcloud:org:1' }]), 'MISSING_FIELD', /security context has no "user"/, 'req-ctx');
+    assertFails(
+      json([request, { org: 'urn:vcloud:org:1' }]),
+      'MISSING_FIELD',
+      /security context has no "user"/,
+      'req-ctx',
+    );
     assertFails(json([request, null]), 'INVALID_FIELD', /security context must be an object/, 'req-ctx');
   });
 
@@ -133,7 +153,10 @@ describe('AMQP request envelope', () => {
 
 describe('reply encoding', () => {
   it('encodes the AMQP reply as {id, headers, statusCode, body base64, request: false}', () => {
-    const reply = JSON.parse(encodeAmqpReply('req-1', jsonResponse(200, { ok: true })).toString()) as Record<string, unknown>;
+    const reply = JSON.parse(encodeAmqpReply('req-1', jsonResponse(200, { ok: true })).toString()) as Record<
+      string,
+      unknown
+    >;
     assert.deepEqual(reply, {
       id: 'req-1',
       headers: { 'Content-Type': 'application/json', 'Content-Length': 11 },
@@ -144,7 +167,10 @@ describe('reply encoding', () => {
   });
 
   it('encodes the MQTT API_RESPONSE with the request id and string headers', () => {
-    const reply = JSON.parse(encodeMqttReply('req-2', { statusCode: 204 }).toString()) as Record<string, unknown>;
+    const reply = JSON.parse(encodeMqttReply('req-2', { statusCode: 204 }).toString()) as Record<
+      string,
+      unknown
+    >;
     assert.deepEqual(reply, {
       type: 'API_RESPONSE',
       headers: { requestId: 'req-2' },
@@ -165,7 +191,11 @@ describe('MQTT request envelope', () => {
 
   it('decodes API_REQUEST and acts with the caller token from the security context', () => {
     const [message] = vcdRequestArray({ id: 'inner-id', requestUri: '/api/cse/v1/about', headers: {} });
-    const raw = apiRequest({ message, securityContext: { ...tenantContext, apiAccessToken: 'user-jwt' }, context: {} });
+    const raw = apiRequest({
+      message,
+      securityContext: { ...tenantContext, apiAccessToken: 'user-jwt' },
+      context: {},
+    });
     const envelope = readMqttMessageType(raw, limits);
     assert.equal(envelope.type, 'API_REQUEST');
     const request = decodeMqttRequest(envelope.message, limits);
@@ -184,8 +214,14 @@ describe('MQTT request envelope', () => {
   });
 
   it('keeps the request id when httpRequest cannot be decoded', () => {
-    const envelope = readMqttMessageType(json({ type: 'API_REQUEST', headers: { requestId: 'mq-bad' }, httpRequest: '%%%' }), limits);
-    assert.throws(() => decodeMqttRequest(envelope.message, limits), { code: 'BODY_NOT_BASE64', requestId: 'mq-bad' });
+    const envelope = readMqttMessageType(
+      json({ type: 'API_REQUEST', headers: { requestId: 'mq-bad' }, httpRequest: '%%%' }),
+      limits,
+    );
+    assert.throws(() => decodeMqttRequest(envelope.message, limits), {
+      code: 'BODY_NOT_BASE64',
+      requestId: 'mq-bad',
+    });
     const noId = readMqttMessageType(json({ type: 'API_REQUEST', headers: {} }), limits);
     assert.throws(() => decodeMqttRequest(noId.message, limits), { code: 'MISSING_ID' });
   });
@@ -224,21 +260,37 @@ describe('behaviour envelope', () => {
 
   it('encodes running, success and error task updates', () => {
     const target = { taskId: 't', entityId: 'e' };
-    const running = JSON.parse(encodeBehaviorProgress(target, { operation: 'Working', progress: 140 }).toString()) as {
+    const running = JSON.parse(
+      encodeBehaviorProgress(target, { operation: 'Working', progress: 140 }).toString(),
+    ) as {
       type: string;
       headers: Record<string, string>;
       payload: string;
     };
     assert.equal(running.type, 'BEHAVIOR_RESPONSE');
-    assert.deepEqual(running.headers, { taskId: 't', entityId: 'e', contentType: 'application/vnd.vmware.vcloud.task+json' });
+    assert.deepEqual(running.headers, {
+      taskId: 't',
+      entityId: 'e',
+      contentType: 'application/vnd.vmware.vcloud.task+json',
+    });
     assert.deepEqual(JSON.parse(running.payload), { status: 'running', operation: 'Working', progress: 100 });
-    const success = JSON.parse(JSON.parse(encodeBehaviorSuccess(target, { a: 1 }).toString()).payload as string) as unknown;
+    const success = JSON.parse(
+      JSON.parse(encodeBehaviorSuccess(target, { a: 1 }).toString()).payload as string,
+    ) as unknown;
     assert.deepEqual(success, { status: 'success', progress: 100, result: { resultContent: '{"a":1}' } });
     const failure = JSON.parse(
-      JSON.parse(encodeBehaviorFailure(target, { majorErrorCode: 400, minorErrorCode: 'BAD_REQUEST', message: 'no' }).toString())
-        .payload as string,
+      JSON.parse(
+        encodeBehaviorFailure(target, {
+          majorErrorCode: 400,
+          minorErrorCode: 'BAD_REQUEST',
+          message: 'no',
+        }).toString(),
+      ).payload as string,
     ) as unknown;
-    assert.deepEqual(failure, { status: 'error', error: { majorErrorCode: 400, minorErrorCode: 'BAD_REQUEST', message: 'no' } });
+    assert.deepEqual(failure, {
+      status: 'error',
+      error: { majorErrorCode: 400, minorErrorCode: 'BAD_REQUEST', message: 'no' },
+    });
   });
 });
 
@@ -261,10 +313,25 @@ describe('reply cache and backoff', () => {
 
   it('doubles the delay up to the maximum, with jitter in the upper half', () => {
     const options = { initialMs: 100, maxMs: 1000 };
-    assert.equal(backoffDelay(0, options, () => 0), 50);
-    assert.equal(backoffDelay(0, options, () => 1), 100);
-    assert.equal(backoffDelay(3, options, () => 1), 800);
-    assert.equal(backoffDelay(10, options, () => 1), 1000);
-    assert.equal(backoffDelay(10, options, () => 0), 500);
+    assert.equal(
+      backoffDelay(0, options, () => 0),
+      50,
+    );
+    assert.equal(
+      backoffDelay(0, options, () => 1),
+      100,
+    );
+    assert.equal(
+      backoffDelay(3, options, () => 1),
+      800,
+    );
+    assert.equal(
+      backoffDelay(10, options, () => 1),
+      1000,
+    );
+    assert.equal(
+      backoffDelay(10, options, () => 0),
+      500,
+    );
   });
 });

@@ -42,7 +42,10 @@ export function vcdRequestArray(fields: HttpRequestFields = {}, context: unknown
       method: fields.method ?? 'GET',
       requestUri: fields.requestUri ?? '/api/cse/v1/about',
       queryString: fields.queryString ?? null,
-      headers: fields.headers ?? { Accept: 'application/json;version=37.2', Authorization: 'Bearer secret-user-token' },
+      headers: fields.headers ?? {
+        Accept: 'application/json;version=37.2',
+        Authorization: 'Bearer secret-user-token',
+      },
       body,
       scheme: 'https',
       protocol: 'HTTP/1.1',
@@ -93,10 +96,14 @@ export class FakeVcd {
   }
 
   /** Publishes a raw message to the extension's exchange with VCD's properties; returns its correlation id. */
-  sendRaw(content: Buffer, options: { correlationId?: string; replyToExchange?: string | null; replyTo?: string | null } = {}): string {
+  sendRaw(
+    content: Buffer,
+    options: { correlationId?: string; replyToExchange?: string | null; replyTo?: string | null } = {},
+  ): string {
     const correlationId = options.correlationId ?? randomUUID();
     const headers: Record<string, string> = { messageType: 'ProcessHttpRequest' };
-    if (options.replyToExchange !== null) headers['replyToExchange'] = options.replyToExchange ?? this.replyExchange;
+    if (options.replyToExchange !== null)
+      headers['replyToExchange'] = options.replyToExchange ?? this.replyExchange;
     this.channel.publish(this.exchange, this.routingKey, content, {
       correlationId,
       replyTo: options.replyTo === null ? undefined : (options.replyTo ?? this.replyRoutingKey),
@@ -105,13 +112,23 @@ export class FakeVcd {
     return correlationId;
   }
 
-  send(fields: HttpRequestFields = {}, options: { context?: unknown; correlationId?: string; replyToExchange?: string | null } = {}): string {
-    return this.sendRaw(Buffer.from(JSON.stringify(vcdRequestArray(fields, options.context ?? tenantContext))), options);
+  send(
+    fields: HttpRequestFields = {},
+    options: { context?: unknown; correlationId?: string; replyToExchange?: string | null } = {},
+  ): string {
+    return this.sendRaw(
+      Buffer.from(JSON.stringify(vcdRequestArray(fields, options.context ?? tenantContext))),
+      options,
+    );
   }
 
   /** Waits for the reply to one correlation id. */
   async reply(correlationId: string, timeoutMs = 5000): Promise<ReceivedReply> {
-    await this.until(() => this.replies.some((r) => r.correlationId === correlationId), timeoutMs, `reply to ${correlationId}`);
+    await this.until(
+      () => this.replies.some((r) => r.correlationId === correlationId),
+      timeoutMs,
+      `reply to ${correlationId}`,
+    );
     return this.replies.find((r) => r.correlationId === correlationId)!;
   }
 
@@ -158,7 +175,8 @@ export class FakeVcd {
     while (messages.length < count) {
       messages.push(...(await this.drain(queue)));
       if (messages.length >= count) break;
-      if (Date.now() > deadline) throw new Error(`timed out: ${messages.length} of ${count} messages from ${queue}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out: ${messages.length} of ${count} messages from ${queue}`);
       await delay(50);
     }
     return messages;
@@ -178,7 +196,12 @@ export class FakeVcd {
     for (const queue of workerQueue ? [workerQueue, `${workerQueue}.dead-letter`] : []) {
       await channel.deleteQueue(queue).catch(() => undefined);
     }
-    for (const exchange of [this.exchange, `${this.exchange}.dead-letter`, this.replyExchange, ...this.extraExchanges]) {
+    for (const exchange of [
+      this.exchange,
+      `${this.exchange}.dead-letter`,
+      this.replyExchange,
+      ...this.extraExchanges,
+    ]) {
       await channel.deleteExchange(exchange).catch(() => undefined);
     }
     await this.connection.close().catch(() => undefined);
@@ -222,13 +245,20 @@ const run = promisify(execFile);
 /** Closes one client connection from the broker's side, found by its connection name. */
 export async function closeConnectionFromBroker(connectionName: string): Promise<void> {
   // The table format prints pids the CLI can hand back (`<rabbit@host.N.N.N>`); the JSON one does not.
-  const { stdout } = await run('rabbitmqctl', ['list_connections', 'pid', 'client_properties', '-q', '--no-table-headers']);
+  const { stdout } = await run('rabbitmqctl', [
+    'list_connections',
+    'pid',
+    'client_properties',
+    '-q',
+    '--no-table-headers',
+  ]);
   const pids = stdout
     .split('\n')
     .filter((line) => line.includes(`{"connection_name","${connectionName}"}`))
     .map((line) => line.split('\t')[0]!);
   if (pids.length === 0) throw new Error(`no broker connection named ${connectionName}`);
-  for (const pid of pids) await run('rabbitmqctl', ['close_connection', pid, 'test: broker closes the connection']);
+  for (const pid of pids)
+    await run('rabbitmqctl', ['close_connection', pid, 'test: broker closes the connection']);
 }
 
 export function delay(ms: number): Promise<void> {
