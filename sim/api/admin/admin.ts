@@ -4,6 +4,7 @@ import type { SimContext } from '../../context.ts';
 import { parseBody } from '../../http/body.ts';
 import { fail } from '../../http/errors.ts';
 import { faultListSchema, faultRuleSchema } from '../../infra/faults.ts';
+import type { JsonValue } from '../../world/json.ts';
 import { seedWorld } from '../../world/seed.ts';
 
 const latencyInput = z
@@ -14,6 +15,20 @@ const latencyInput = z
   .strict();
 
 const advanceInput = z.object({ ms: z.number().min(0) }).strict();
+
+/** A task with no real work, for tests and benchmarks of task handling. */
+const testTaskInput = z
+  .object({
+    org: z.string().default('System'),
+    user: z.string().optional(),
+    operationName: z.string().default('simTestTask'),
+    outcome: z.enum(['success', 'error']).default('success'),
+    resultContent: z.unknown().optional(),
+    latencyClass: z.string().nullable().optional(),
+    /** Extra simulated ms of work after the latency class. */
+    workMs: z.number().min(0).default(0),
+  })
+  .strict();
 
 /**
  * `/sim/*` admin endpoints (only with `--admin`; otherwise they do not exist): the whole world,
@@ -60,6 +75,36 @@ export function adminArea(ctx: SimContext): Router {
   router.post('/sim/time/advance', (req, res) => {
     const { ms } = parseBody(advanceInput, req.body);
     res.json({ now: ctx.clock.iso(ctx.clock.advance(ms)) });
+  });
+
+  router.post('/sim/tasks', (req, res) => {
+    const input = parseBody(testTaskInput, req.body);
+    const world = ctx.store.world;
+    const org = Object.values(world.orgs).find((candidate) => candidate.name === input.org);
+    if (!org) fail('badRequest', { reason: `No org ${input.org}` });
+    const user = Object.values(world.users).find(
+      (candidate) =>
+        candidate.orgId === org.id && (input.user === undefined || candidate.username === input.user),
+    );
+    if (!user) fail('badRequest', { reason: `No user ${input.user ?? ''} in ${org.name}` });
+    if (input.latencyClass && !(input.latencyClass in ctx.latency.settings().durations)) {
+      fail('badRequest', { reason: `Unknown operation class ${input.latencyClass}` });
+    }
+    const task = ctx.tasks.start({
+      operation: `Simulated task ${input.operationName}`,
+      operationName: input.operationName,
+      owner: { id: org.id, name: org.name, type: 'application/vnd.vmware.vcloud.org+json' },
+      org: { id: org.id, name: org.name },
+      user: { id: user.id, name: user.username },
+      latencyClass: input.latencyClass,
+      work: async (running) => {
+        running.progress(50, 'half way');
+        await ctx.clock.sleep(ctx.latency.scaled(input.workMs), running.signal);
+        if (input.outcome === 'error') fail('badRequest', { reason: 'The simulated task failed as asked.' });
+        return (input.resultContent ?? undefined) as JsonValue | undefined;
+      },
+    });
+    ctx.tasks.accepted(res, task, ctx.publicUrl());
   });
 
   router.post('/sim/reset', (_req, res) => {
