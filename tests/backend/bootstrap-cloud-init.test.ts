@@ -1,0 +1,290 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import {
+  bootstrapPaths,
+  buildBootstrapCloudConfig,
+  CloudInitParseError,
+  extractCloudInit,
+  renderBootstrapCloudInit,
+  type BootstrapInput,
+} from '../../backend/bootstrap/cloud-init.ts';
+import { RenderInputError } from '../../backend/bootstrap/input-checks.ts';
+import { bootstrapPhaseNames } from '../../backend/bootstrap/phases.ts';
+
+const CLUSTER_ID = 'urn:vcloud:entity:cseoss:k8scluster:0f9c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b';
+const SECRET = 'Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWo';
+
+function input(overrides: Partial<BootstrapInput> = {}): BootstrapInput {
+  return {
+    clusterId: CLUSTER_ID,
+    clusterName: 'demo',
+    namespace: 'demo-ns',
+    vcd: { url: 'https://vcd.example.com', org: 'tenant1' },
+    capiYaml: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo-ns\n',
+    apiToken: 'owner-refresh-token',
+    reportSecret: SECRET,
+    addonManifests: ['https://mirror.example.com/antrea/v1.13.1/antrea.yml'],
+    ...overrides,
+  };
+}
+
+/** What cloud-init 22.4 accepts in a write_files item (its schema sets additionalProperties: false). */
+const WRITE_FILES_KEYS = new Set(['path', 'content', 'owner', 'permissions', 'encoding', 'append', 'defer']);
+
+/** A runcmd argument that no shell would expand: no quotes, spaces, `$`, backticks, `;`, `|`, `&`, newlines. */
+const INERT = /^[A-Za-z0-9_./:=@+,%-]+$/;
+/** The one constant shell line (installs Docker when the template lacks it). */
+const DOCKER_LINE =
+  'command -v docker >/dev/null 2>&1 || (apt-get update -q && apt-get install -y -q docker.io)';
+
+describe('the bootstrap cloud-init', () => {
+  const text = renderBootstrapCloudInit(input());
+
+  it('is a #cloud-config YAML mapping', () => {
+    assert.ok(text.startsWith('#cloud-config\n'));
+    const config = parse(text) as Record<string, unknown>;
+    assert.equal(typeof config, 'object');
+    assert.deepEqual(Object.keys(config).sort(), ['runcmd', 'write_files']);
+  });
+
+  it('writes files with only the keys cloud-init allows, secrets readable by root alone', () => {
+    const config = parse(text) as { write_files: Array<Record<string, unknown>> };
+    for (const file of config.write_files) {
+      for (const key of Object.keys(file)) assert.ok(WRITE_FILES_KEYS.has(key), `write_files key ${key}`);
+      assert.match(String(file['permissions']), /^0[0-7]{3}$/);
+      assert.equal(file['owner'], 'root:root');
+    }
+    const modes = Object.fromEntries(config.write_files.map((file) => [file['path'], file['permissions']]));
+    assert.deepEqual(modes, {
+      [bootstrapPaths.helper]: '0755',
+      [bootstrapPaths.settings]: '0644',
+      [bootstrapPaths.reportSecret]: '0600',
+      [bootstrapPaths.apiToken]: '0600',
+      [bootstrapPaths.capiYaml]: '0600',
+      [bootstrapPaths.clusterctlConfig]: '0644',
+    });
+  });
+
+  it('is accepted by `cloud-init schema` (required in CI)', (t) => {
+    const probe = spawnSync('cloud-init', ['--version'], { encoding: 'utf8' });
+    if (probe.error) {
+      assert.ok(!process.env['CI'], 'cloud-init must be installed in CI (.ci/run installs it)');
+      t.skip('cloud-init is not installed here');
+      return;
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'cse-cloud-init-'));
+    try {
+      const file = join(dir, 'user-data');
+      writeFileSync(file, text);
+      const result = spawnSync('cloud-init', ['schema', '-c', file], { encoding: 'utf8' });
+      assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
+      assert.match(result.stdout, /Valid cloud-config/);
+      // The check is real: a write_files item with a stray key is refused.
+      writeFileSync(file, text.replace('permissions: "0600"', 'permissions: "0600"\n    mode: 384'));
+      assert.notEqual(spawnSync('cloud-init', ['schema', '-c', file], { encoding: 'utf8' }).status, 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads back: files, settings with the report endpoint, and the phase list', () => {
+    const extracted = extractCloudInit(text);
+    assert.equal(extracted.files.get(bootstrapPaths.capiYaml)?.content, input().capiYaml);
+    assert.equal(extracted.files.get(bootstrapPaths.reportSecret)?.content, `${SECRET}\n`);
+    assert.equal(extracted.files.get(bootstrapPaths.apiToken)?.content, 'owner-refresh-token\n');
+    const settings = extracted.settings;
+    assert.ok(settings);
+    assert.equal(settings.report.url, `https://vcd.example.com/api/cse/v1/clusters/${CLUSTER_ID}/bootstrap`);
+    assert.equal(settings.report.secretHeader, 'X-CSE-Bootstrap-Secret');
+    assert.equal(settings.vcd.tokenUrl, 'https://vcd.example.com/oauth/tenant/tenant1/token');
+    assert.deepEqual(
+      settings.phases.map((phase) => phase.name),
+      bootstrapPhaseNames,
+    );
+    assert.ok(settings.phases.every((phase) => phase.timeoutSeconds > 0));
+    assert.equal(settings.components.capvcd, 'v1.3.2');
+    assert.equal(
+      JSON.stringify(settings).includes('owner-refresh-token'),
+      false,
+      'no secret in the settings',
+    );
+    assert.equal(JSON.stringify(settings).includes(SECRET), false, 'no secret in the settings');
+  });
+
+  it('reports every phase once, in order, with the kubeconfig at kubeconfig-ready', () => {
+    const reports = buildBootstrapCloudConfig(input())
+      .runcmd.filter((argv) => argv[0] === bootstrapPaths.helper && argv[1] === 'report')
+      .map((argv) => argv.slice(2));
+    assert.deepEqual(
+      reports.map((argv) => argv[0]),
+      bootstrapPhaseNames,
+    );
+    assert.deepEqual(
+      reports.find((argv) => argv[0] === 'kubeconfig-ready'),
+      ['kubeconfig-ready', '--kubeconfig', bootstrapPaths.workloadKubeconfig],
+    );
+  });
+
+  it('installs kind and clusterctl from the configured mirror, creates KinD, inits CAPVCD, applies, waits, pivots', () => {
+    const runcmd = buildBootstrapCloudConfig(
+      input({
+        binaryMirror: 'https://mirror.example.com/cse',
+        providerImageRegistry: 'registry.example.com/capi',
+      }),
+    ).runcmd.map((argv) => argv.join(' '));
+    const expectations = [
+      'curl -fsSL --retry 5 --retry-connrefused -o /usr/local/bin/kind https://mirror.example.com/cse/kind/v0.22.0/kind-linux-amd64',
+      '-o /usr/local/bin/clusterctl https://mirror.example.com/cse/clusterctl/v1.7.9/clusterctl-linux-amd64',
+      'kind create cluster --name cse-bootstrap --image kindest/node:v1.29.2',
+      'clusterctl init --kubeconfig /opt/cse/kind.kubeconfig --core cluster-api:v1.7.9 --bootstrap kubeadm:v1.7.9 --control-plane kubeadm:v1.7.9 --infrastructure vcd:v1.3.2',
+      'kubectl --kubeconfig /opt/cse/kind.kubeconfig apply -f /opt/cse/cluster.yaml',
+      '--for=condition=ControlPlaneInitialized --timeout=1800s cluster/demo',
+      'kubectl --kubeconfig /opt/cse/workload.kubeconfig apply -f https://mirror.example.com/antrea/v1.13.1/antrea.yml',
+      'clusterctl init --kubeconfig /opt/cse/workload.kubeconfig',
+      'clusterctl move --kubeconfig /opt/cse/kind.kubeconfig --to-kubeconfig /opt/cse/workload.kubeconfig --namespace demo-ns',
+    ];
+    let from = 0;
+    for (const expected of expectations) {
+      const index = runcmd.findIndex((line, at) => at >= from && line.includes(expected));
+      assert.ok(index >= 0, `runcmd has, in order: ${expected}`);
+      from = index + 1;
+    }
+    const clusterctl = parse(
+      extractCloudInit(
+        renderBootstrapCloudInit(input({ providerImageRegistry: 'registry.example.com/capi' })),
+      ).files.get(bootstrapPaths.clusterctlConfig)!.content,
+    );
+    assert.deepEqual(clusterctl.images, { all: { repository: 'registry.example.com/capi' } });
+  });
+
+  it('puts only constants and pattern-checked values into runcmd', () => {
+    for (const argv of buildBootstrapCloudConfig(input()).runcmd) {
+      assert.ok(Array.isArray(argv), 'every command is an argv list, quoted by cloud-init');
+      for (const arg of argv) assert.ok(INERT.test(arg) || arg === DOCKER_LINE, `inert argument: ${arg}`);
+    }
+  });
+});
+
+describe('hostile values', () => {
+  const HOSTILE = [
+    '$(reboot)',
+    '`reboot`',
+    "demo'; reboot; '",
+    'demo"; reboot; "',
+    'demo\nreboot',
+    'demo reboot',
+    '${IFS}reboot',
+  ];
+
+  it('are refused in every field that reaches runcmd', () => {
+    const place: Array<[string, (value: string) => Partial<BootstrapInput>]> = [
+      ['clusterName', (value) => ({ clusterName: value })],
+      ['namespace', (value) => ({ namespace: value })],
+      ['clusterId', (value) => ({ clusterId: value })],
+      ['components.kind', (value) => ({ components: { ...defaults(), kind: `v0.22.0${value}` } })],
+      ['components.capvcd', (value) => ({ components: { ...defaults(), capvcd: `v1.3.2${value}` } })],
+      [
+        'components.kindNodeImage',
+        (value) => ({ components: { ...defaults(), kindNodeImage: `kindest/node:v1${value}` } }),
+      ],
+      ['binaryMirror', (value) => ({ binaryMirror: `https://mirror.example.com/${value}` })],
+      ['providerImageRegistry', (value) => ({ providerImageRegistry: `registry.example.com/${value}` })],
+      ['addonManifests[0]', (value) => ({ addonManifests: [`https://example.com/${value}.yaml`] })],
+      ['vcd.url', (value) => ({ vcd: { url: `https://vcd.example.com/${value}`, org: 'tenant1' } })],
+    ];
+    for (const [field, build] of place) {
+      for (const value of HOSTILE) {
+        assert.throws(
+          () => renderBootstrapCloudInit(input(build(value))),
+          (error: unknown) =>
+            error instanceof RenderInputError &&
+            error.problems.some((problem) => problem.field.startsWith(field)),
+          `${field} = ${JSON.stringify(value)}`,
+        );
+      }
+    }
+  });
+
+  it('travel only in files when they are data, and never reach runcmd', () => {
+    for (const value of HOSTILE) {
+      const config = buildBootstrapCloudConfig(
+        input({
+          vcd: { url: 'https://vcd.example.com', org: `tenant${value}` },
+          capiYaml: `# ${value}\napiVersion: v1\nkind: Namespace\n`,
+          apiToken: value.includes(' ') || value.includes('\n') ? 'token$(reboot)' : value,
+        }),
+      );
+      const runcmd = JSON.stringify(config.runcmd);
+      for (const marker of ['reboot', '`', '$(', '${'])
+        assert.equal(runcmd.includes(marker), false, `${marker} in runcmd`);
+      const text = renderBootstrapCloudInit(
+        input({ vcd: { url: 'https://vcd.example.com', org: `tenant${value}` }, capiYaml: `# ${value}\n` }),
+      );
+      const extracted = extractCloudInit(text);
+      assert.equal(
+        extracted.files.get(bootstrapPaths.capiYaml)?.content,
+        `# ${value}\n`,
+        'data survives intact',
+      );
+      assert.equal(extracted.settings?.vcd.org, `tenant${value}`);
+      assert.ok(extracted.settings?.vcd.tokenUrl.startsWith('https://vcd.example.com/oauth/tenant/tenant'));
+      assert.equal(
+        /[\s`"'$]/.test(extracted.settings!.vcd.tokenUrl.slice(8)),
+        false,
+        'the org is URL-encoded',
+      );
+    }
+  });
+
+  it('are refused as secrets without echoing them', () => {
+    assert.throws(
+      () => renderBootstrapCloudInit(input({ reportSecret: 'short$(reboot)' })),
+      (error: unknown) =>
+        error instanceof RenderInputError &&
+        error.problems.some((problem) => problem.field === 'reportSecret') &&
+        !error.message.includes('short$(reboot)'),
+    );
+    assert.throws(
+      () => renderBootstrapCloudInit(input({ apiToken: 'token with spaces\n' })),
+      (error: unknown) => error instanceof RenderInputError && !error.message.includes('token with spaces'),
+    );
+  });
+});
+
+describe('reading a cloud-init', () => {
+  it('refuses a document without the #cloud-config header', () => {
+    assert.throws(() => extractCloudInit('write_files: []\n'), CloudInitParseError);
+    assert.throws(() => extractCloudInit('## template: jinja\n#cloud-config\n'), CloudInitParseError);
+  });
+
+  it('refuses malformed YAML and documents that are not mappings', () => {
+    assert.throws(() => extractCloudInit('#cloud-config\nwrite_files: [\n'), /not valid YAML/);
+    assert.throws(() => extractCloudInit('#cloud-config\n- a\n- b\n'), /not a YAML mapping/);
+    assert.throws(() => extractCloudInit('#cloud-config\n'), /not a YAML mapping/);
+  });
+
+  it('decodes base64 files and tolerates documents that are not ours', () => {
+    const text =
+      '#cloud-config\nwrite_files:\n  - path: /etc/motd\n    encoding: b64\n    content: aGVsbG8K\nruncmd:\n  - echo hi\n';
+    const extracted = extractCloudInit(text);
+    assert.equal(extracted.files.get('/etc/motd')?.content, 'hello\n');
+    assert.equal(extracted.settings, undefined);
+    assert.deepEqual(extracted.runcmd, ['echo hi']);
+  });
+});
+
+function defaults(): NonNullable<BootstrapInput['components']> {
+  return {
+    kind: 'v0.22.0',
+    kindNodeImage: 'kindest/node:v1.29.2',
+    clusterctl: 'v1.7.9',
+    clusterApi: 'v1.7.9',
+    capvcd: 'v1.3.2',
+    kubectl: 'v1.29.2',
+  };
+}
