@@ -48,7 +48,7 @@ async function readFaultsFile(file: string): Promise<FaultRule[]> {
       `simulator: faults file ${file}: ${issue.path.join('.') || 'body'}: ${issue.message}`,
     );
   }
-  return Array.isArray(result.data) ? result.data : result.data.faults;
+  return result.data.faults;
 }
 
 /** Marks the world changed after every successful mutating request (the state file follows). */

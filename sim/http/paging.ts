@@ -35,7 +35,7 @@ function positiveInteger(req: Request, name: string, fallback: number): number {
   const raw = req.query[name];
   if (raw === undefined) return fallback;
   const text = Array.isArray(raw) ? String(raw[0]) : String(raw);
-  if (!/^\d+$/.test(text) || Number(text) < 1) {
+  if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) {
     fail('invalidQueryParameter', { name, value: text, reason: 'expected a positive integer' });
   }
   return Number(text);

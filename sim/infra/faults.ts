@@ -39,10 +39,11 @@ export const faultRuleSchema = z
   );
 
 export type FaultRule = z.infer<typeof faultRuleSchema>;
-export const faultListSchema = z.union([
-  z.array(faultRuleSchema),
+/** A fault file or `PUT /sim/faults` body: an array of rules, or `{faults: [...]}`. */
+export const faultListSchema = z.preprocess(
+  (value) => (Array.isArray(value) ? { faults: value } : value),
   z.object({ faults: z.array(faultRuleSchema) }).strict(),
-]);
+);
 
 export interface FaultOutcome {
   delayMs: number;

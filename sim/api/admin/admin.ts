@@ -46,8 +46,7 @@ export function adminArea(ctx: SimContext): Router {
     res.json({ faults: ctx.faults.list() });
   });
   router.put('/sim/faults', (req, res) => {
-    const parsed = parseBody(faultListSchema, req.body);
-    ctx.faults.set(Array.isArray(parsed) ? parsed : parsed.faults);
+    ctx.faults.set(parseBody(faultListSchema, req.body).faults);
     res.json({ faults: ctx.faults.list() });
   });
   router.post('/sim/faults', (req, res) => {
