@@ -59,9 +59,10 @@ export function createContext(
   const events = new SimEvents();
   const access = new AccessControl(store);
   const sessions = new SessionService(store, clock, latency, access);
-  const tasks = new TaskService(store, clock, latency, events);
+
   const hooks: ContextHooks = { listening: [], closing: [] };
   let publicUrl = `http://${options.host}:${options.port}`;
+  const tasks = new TaskService(store, clock, latency, events, () => publicUrl);
   const ctx: SimContext = {
     options,
     store,

@@ -103,7 +103,7 @@ export function adminArea(ctx: SimContext): Router {
         return (input.resultContent ?? undefined) as JsonValue | undefined;
       },
     });
-    ctx.tasks.accepted(res, task, ctx.publicUrl());
+    ctx.tasks.accepted(res, task);
   });
 
   router.post('/sim/reset', (_req, res) => {

@@ -56,10 +56,20 @@ export class SessionService {
     return user;
   }
 
+  #opened = 0;
+
+  /** Drops expired sessions now and then, so a long run of logins does not grow the world. */
+  #sweep(now: number): void {
+    if (++this.#opened % 256 !== 0) return;
+    const sessions = this.store.world.sessions;
+    for (const session of Object.values(sessions)) if (session.expiresAt <= now) delete sessions[session.id];
+  }
+
   /** Opens a session (login) or an API-token access session and mints its bearer. */
   open(user: User, kind: Session['kind'], tokenId?: string): Session {
     const id = `urn:vcloud:session:${this.store.ids.uuid()}`;
     const now = this.clock.now();
+    this.#sweep(now);
     const lifetime = this.latency.durationOf(
       kind === 'session' ? 'sessionIdleTimeout' : 'accessTokenLifetime',
     );

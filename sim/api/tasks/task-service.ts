@@ -46,6 +46,7 @@ export class TaskService {
     private readonly clock: SimClock,
     private readonly latency: LatencyModel,
     private readonly events: SimEvents,
+    private readonly publicUrl: () => string = () => '',
   ) {
     store.onReplaced(() => this.#abandonAll());
   }
@@ -146,8 +147,13 @@ export class TaskService {
   }
 
   /** VCD's async answer: 202, empty body, `Location: <base>/api/task/{uuid}`. */
-  accepted(res: Response, task: TaskRecord, publicUrl: string): void {
+  accepted(res: Response, task: TaskRecord, publicUrl = this.publicUrl()): void {
     res.status(202).location(taskHref(publicUrl, task)).end();
+  }
+
+  /** `<base>/api/task/{uuid}` of a task. */
+  href(task: TaskRecord): string {
+    return taskHref(this.publicUrl(), task);
   }
 
   #abandonAll(): void {
