@@ -32,7 +32,9 @@ function request(overrides: Record<string, unknown> = {}): ClusterCreateRequest 
   };
 }
 
-function failures(result: { ok: true } | { ok: false; errors: FieldError[] }): Array<[string, string, string]> {
+function failures(
+  result: { ok: true } | { ok: false; errors: FieldError[] },
+): Array<[string, string, string]> {
   assert.equal(result.ok, false, 'expected the request to be refused');
   return result.ok ? [] : result.errors.map((error) => [error.field, error.rule, error.message]);
 }
