@@ -1,11 +1,11 @@
 import type { WorkerConfig } from './config/schema.ts';
 import { createTransport } from './bus/create-transport.ts';
-import type { ExtensionRequest, ExtensionResponse } from './bus/envelope.ts';
-import { jsonResponse, vcdErrorResponse } from './bus/responses.ts';
+import { createApiHandler } from './api/api.ts';
 import type { BehaviorHandler, RequestHandler, Transport } from './bus/transport.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetricsRegistry } from './observability/metrics.ts';
 import { startHealthServer, type ReadinessCheck } from './observability/health-server.ts';
+import { VcdClient } from './vcd/client.ts';
 import { productVersion } from './version.ts';
 
 export interface RunningWorker {
@@ -13,27 +13,16 @@ export interface RunningWorker {
   logger: Logger;
   /** The bus transport in use, absent when none could start (its reason is in the start log line). */
   transport?: Transport;
+  /** The worker's VCD client (service account from `vcd.apiToken`). */
+  vcd: VcdClient;
   /** Stops taking work, finishes what is in flight (bounded by `shutdownTimeoutMs`), then closes. */
   stop(reason: string): Promise<void>;
 }
 
 export interface WorkerHandlers {
-  /** Answers API requests from the bus; defaults to `placeholderRequestHandler`. */
+  /** Answers API requests from the bus; defaults to the `/api/cse` router (`backend/api/`). */
   request?: RequestHandler;
   behavior?: BehaviorHandler;
-}
-
-/**
- * Until the API router exists: `GET /api/cse/v1/about` says who we are; everything else is a VCD-style 404
- * naming the path.
- */
-export function placeholderRequestHandler(transports: string[]): RequestHandler {
-  return async (request: ExtensionRequest): Promise<ExtensionResponse> => {
-    if (request.method === 'GET' && request.path.replace(/\/+$/, '') === '/api/cse/v1/about') {
-      return jsonResponse(200, { name: 'cse', version: productVersion, transports });
-    }
-    return vcdErrorResponse(404, 'NOT_FOUND', `No resource at ${request.method} ${request.path}`);
-  };
 }
 
 /** Starts the worker: health and metrics, then the bus transport feeding the request handler. */
@@ -48,6 +37,13 @@ export async function startWorker(
   let stopping = false;
 
   const bus = createTransport(config, { logger: log, registry });
+  // Logs in lazily, on the first call that needs VCD: a worker starts (and reports its bus) even while VCD is down.
+  const vcd = new VcdClient({
+    url: config.vcd.url,
+    org: config.vcd.org,
+    apiToken: config.vcd.apiToken,
+    logger: log.child({ component: 'vcd' }),
+  });
   const readiness: ReadinessCheck[] = [
     () => ({ name: 'shutdown', ready: !stopping, detail: stopping ? 'worker is stopping' : undefined }),
   ];
@@ -69,7 +65,14 @@ export async function startWorker(
 
   try {
     await bus.transport?.start({
-      request: handlers.request ?? placeholderRequestHandler([config.bus.transport]),
+      request:
+        handlers.request ??
+        createApiHandler({
+          vcd,
+          transports: [config.bus.transport],
+          logger: log.child({ component: 'api' }),
+          maxBodyBytes: config.bus.maxBodyBytes,
+        }),
       behavior: handlers.behavior,
     });
   } catch (error) {
@@ -93,6 +96,7 @@ export async function startWorker(
     healthUrl: health.url,
     logger: log,
     transport: bus.transport,
+    vcd,
     stop(reason: string) {
       stopped ??= (async () => {
         stopping = true;

@@ -1,0 +1,116 @@
+/**
+ * The route table of `/api/cse/v1`: the one place that says which operations exist, what each needs (right,
+ * scope, parameters) and which handler answers. The dispatcher and the OpenAPI document are both built from it.
+ */
+import { clusterEntityType, clusterSpecSchema } from '../../behaviours/index.ts';
+import { cseRights } from '../../behaviours/rights.ts';
+import { aboutHandler, aboutSchema } from './about.ts';
+import { clusterDetailSchema, clusterSummarySchema } from './cluster-view.ts';
+import { clusterIdPattern, clusterListQuery, getCluster, listClusters } from './clusters-read.ts';
+import type { ApiDependencies } from './dependencies.ts';
+import { openApiDocument } from './openapi.ts';
+import type { JsonSchema, Route } from './route.ts';
+import { kubernetesTemplateSchema, listTemplates } from './templates.ts';
+
+export const API_BASE = '/api/cse/v1';
+
+const statusSchema = (clusterEntityType.schema['properties'] as Record<string, JsonSchema>)['status']!;
+
+function page(itemRef: string): JsonSchema {
+  return {
+    type: 'object',
+    required: ['resultTotal', 'pageCount', 'page', 'pageSize', 'values'],
+    properties: {
+      resultTotal: { type: 'integer' },
+      pageCount: { type: 'integer' },
+      page: { type: 'integer' },
+      pageSize: { type: 'integer' },
+      values: { type: 'array', items: { $ref: itemRef } },
+    },
+  };
+}
+
+/** Schemas the routes refer to as `#/components/schemas/<name>`. */
+export const componentSchemas: Record<string, JsonSchema> = {
+  About: aboutSchema,
+  ClusterSummary: clusterSummarySchema,
+  Cluster: clusterDetailSchema(clusterSpecSchema, statusSchema),
+  ClusterPage: page('#/components/schemas/ClusterSummary'),
+  KubernetesTemplate: kubernetesTemplateSchema,
+  KubernetesTemplateList: {
+    type: 'object',
+    required: ['resultTotal', 'values'],
+    properties: {
+      resultTotal: { type: 'integer' },
+      values: { type: 'array', items: { $ref: '#/components/schemas/KubernetesTemplate' } },
+    },
+  },
+};
+
+const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+
+export function buildRoutes(dependencies: ApiDependencies): Route[] {
+  const routes: Route[] = [
+    {
+      method: 'GET',
+      path: `${API_BASE}/about`,
+      operationId: 'getAbout',
+      summary: 'Name and version of the worker, its transports and the VCD API version in use',
+      tags: ['service'],
+      right: null,
+      scope: 'both',
+      responses: { 200: { description: 'About the service', schema: ref('About') } },
+      handler: () => aboutHandler(dependencies),
+    },
+    {
+      method: 'GET',
+      path: `${API_BASE}/openapi.json`,
+      operationId: 'getOpenApi',
+      summary: 'This API as an OpenAPI 3.1 document',
+      tags: ['service'],
+      right: null,
+      scope: 'both',
+      responses: { 200: { description: 'OpenAPI 3.1 document' } },
+      handler: async () => ({ status: 200, body: openApiDocument(routes, componentSchemas) }),
+    },
+    {
+      method: 'GET',
+      path: `${API_BASE}/clusters`,
+      operationId: 'listClusters',
+      summary: "One page of the clusters the caller can see (a tenant: its organisation's; a provider: all)",
+      tags: ['clusters'],
+      right: cseRights.view,
+      scope: 'both',
+      query: clusterListQuery,
+      responses: { 200: { description: 'A page of cluster summaries', schema: ref('ClusterPage') } },
+      handler: (context) => listClusters(dependencies, context),
+    },
+    {
+      method: 'GET',
+      path: `${API_BASE}/clusters/{id}`,
+      operationId: 'getCluster',
+      summary: 'One cluster: its specification and status (never its secrets)',
+      tags: ['clusters'],
+      right: cseRights.view,
+      scope: 'both',
+      pathParameters: {
+        id: { description: 'Cluster id (RDE id)', pattern: clusterIdPattern.source },
+      },
+      errors: ['clusterNotFound'],
+      responses: { 200: { description: 'The cluster', schema: ref('Cluster') } },
+      handler: (context) => getCluster(dependencies, context),
+    },
+    {
+      method: 'GET',
+      path: `${API_BASE}/templates`,
+      operationId: 'listTemplates',
+      summary: "Kubernetes templates (TKG node images) in the catalogs the caller's organisation can see",
+      tags: ['templates'],
+      right: cseRights.view,
+      scope: 'both',
+      responses: { 200: { description: 'Kubernetes templates', schema: ref('KubernetesTemplateList') } },
+      handler: (context) => listTemplates(dependencies, context),
+    },
+  ];
+  return routes;
+}

@@ -1,0 +1,107 @@
+/**
+ * `GET /api/cse/v1/templates`: the Kubernetes templates the caller's org can see, from the catalogs VCD shows it.
+ * A template is a Kubernetes one when its VM's product section has `VERSION` (`v1.28.7+vmware.1-tkg.1-<hash>`),
+ * as GVCD recognises TKG OVAs; the Kubernetes version is the part before the first `-`.
+ */
+import { listVAppTemplates, templateProductProperties, type VAppTemplateRecord } from '../vcd/catalogs.ts';
+import { callerVcd, type ApiDependencies } from './dependencies.ts';
+import type { ApiResult, JsonSchema, RouteContext } from './route.ts';
+
+export interface KubernetesTemplate {
+  id: string;
+  name: string;
+  catalog: string | null;
+  description: string | null;
+  kubernetesVersion: string;
+  tkgVersion: string | null;
+  os: { name: string; version: string } | null;
+  /** The `VERSION` product property as the image carries it. */
+  version: string;
+}
+
+export const kubernetesTemplateSchema: JsonSchema = {
+  type: 'object',
+  required: ['id', 'name', 'kubernetesVersion', 'version'],
+  properties: {
+    id: { type: 'string', description: 'urn:vcloud:vapptemplate:<uuid>' },
+    name: { type: 'string' },
+    catalog: { type: ['string', 'null'] },
+    description: { type: ['string', 'null'] },
+    kubernetesVersion: { type: 'string', description: 'e.g. v1.28.7+vmware.1' },
+    tkgVersion: { type: ['string', 'null'], description: 'e.g. v2.5.0, when the image says' },
+    os: {
+      type: ['object', 'null'],
+      properties: { name: { type: 'string' }, version: { type: 'string' } },
+    },
+    version: { type: 'string', description: 'VERSION product property' },
+  },
+};
+
+/** Kubernetes version from `VERSION`: `v1.28.7+vmware.1-tkg.1-<hash>` → `v1.28.7+vmware.1`. */
+export function kubernetesVersionOf(version: string): string | undefined {
+  const candidate = version.split('-')[0]!;
+  return /^v\d+\.\d+\.\d+(\+[\w.]+)?$/.test(candidate) ? candidate : undefined;
+}
+
+function osOf(properties: Map<string, string>, name: string): KubernetesTemplate['os'] {
+  const osName = properties.get('DISTRO_NAME') ?? properties.get('OS_NAME');
+  const osVersion = properties.get('DISTRO_VERSION') ?? properties.get('OS_VERSION');
+  if (osName && osVersion) return { name: osName, version: osVersion };
+  // TKG image names start with the OS: ubuntu-2204-kube-…, photon-5-kube-…
+  const fromName = /^(ubuntu|photon)-(\d+)-kube-/.exec(name);
+  if (!fromName) return null;
+  const digits = fromName[2]!;
+  return {
+    name: fromName[1]!,
+    version:
+      fromName[1] === 'ubuntu' && digits.length === 4 ? `${digits.slice(0, 2)}.${digits.slice(2)}` : digits,
+  };
+}
+
+async function describe(
+  record: VAppTemplateRecord,
+  properties: Map<string, string>,
+): Promise<KubernetesTemplate | undefined> {
+  const version = properties.get('VERSION');
+  const kubernetesVersion = version ? kubernetesVersionOf(version) : undefined;
+  if (!version || !kubernetesVersion) return undefined;
+  return {
+    id: record.id,
+    name: record.name,
+    catalog: record.catalogName ?? null,
+    description: record.description ?? null,
+    kubernetesVersion,
+    tkgVersion: properties.get('TKG_VERSION') ?? null,
+    os: osOf(properties, record.name),
+    version,
+  };
+}
+
+/** Runs `work` over `items`, at most `limit` at a time, keeping the order. */
+async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
+
+export async function listTemplates(
+  dependencies: ApiDependencies,
+  context: RouteContext,
+): Promise<ApiResult> {
+  const vcd = callerVcd(dependencies, context.principal);
+  const records = await listVAppTemplates(vcd);
+  const described = await mapLimited(records, 8, async (record) =>
+    describe(record, await templateProductProperties(vcd, record)),
+  );
+  const values = described
+    .filter((template): template is KubernetesTemplate => template !== undefined)
+    .sort((a, b) => a.name.localeCompare(b.name));
+  return { status: 200, body: { resultTotal: values.length, values } };
+}
