@@ -15,6 +15,8 @@ export interface SimulatorOptions {
   admin: boolean;
   /** RabbitMQ URL for AMQP API extensions; without it extensions use the embedded MQTT broker only. */
   amqpUrl?: string;
+  /** Real ms the simulator waits for an API extension's reply (504 after); default 30 s / speed, at least 2 s. */
+  extensionTimeoutMs?: number;
   /** Folder holding the built portal (index.html and its scripts). */
   portalDir?: string;
   /** JSON file of fault rules (an array, or `{faults: [...]}`) active from the start. */

@@ -3,14 +3,18 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { adminArea } from './api/admin/admin.ts';
+import { extensionsArea } from './api/extensions/extensions-area.ts';
+import { extensionRequestBodies } from './api/extensions/request-routing.ts';
 import { orgsArea } from './api/orgs/orgs.ts';
 import { rightsArea } from './api/rights/rights-area.ts';
 import { bearerAuthentication } from './api/sessions/bearer.ts';
 import { sessionsArea } from './api/sessions/sessions.ts';
 import { tasksArea } from './api/tasks/tasks.ts';
 import { tokensArea } from './api/tokens/tokens-area.ts';
+import { uiPluginsArea } from './api/ui-plugins/ui-plugins-area.ts';
 import { usersArea } from './api/users/users.ts';
 import { supportedApiVersions, versionsRouter } from './api/versions/versions.ts';
+import { busArea } from './bus/bus-area.ts';
 import { createContext, type SimArea } from './context.ts';
 import { negotiateApiVersion } from './http/api-version.ts';
 import { jsonBodies } from './http/body.ts';
@@ -26,7 +30,17 @@ import { loadStateFile, WorldStore } from './world/store.ts';
  * The API areas, one line each. An area is `(ctx: SimContext) => Router` (see `context.ts`);
  * its routes see `req.principal` (bearer checked), `req.apiVersion` and parsed JSON bodies.
  */
-const areas: SimArea[] = [sessionsArea, tokensArea, orgsArea, usersArea, rightsArea, tasksArea];
+const areas: SimArea[] = [
+  extensionsArea, // first: a registered API filter takes its URLs over the simulator's own routes
+  busArea,
+  uiPluginsArea,
+  sessionsArea,
+  tokensArea,
+  orgsArea,
+  usersArea,
+  rightsArea,
+  tasksArea,
+];
 
 export interface RunningSimulator {
   url: string;
@@ -84,6 +98,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   app.set('etag', false);
   app.use(requestIds);
   app.use(persistMutations(store));
+  app.use(extensionRequestBodies(ctx)); // raw bytes for API-extension URLs, before the JSON parser
   app.use(jsonBodies(options.jsonBodyLimitBytes));
   app.use(adminArea(ctx));
   app.use(

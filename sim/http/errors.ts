@@ -120,6 +120,7 @@ export const errorCatalogue = {
     message: 'Injected fault: {reason}',
   },
   internal: { status: 500, minorErrorCode: 'INTERNAL_SERVER_ERROR', message: 'Internal error: {reason}' },
+  badGateway: { status: 502, minorErrorCode: 'BAD_GATEWAY', message: '{reason}' },
   gatewayTimeout: { status: 504, minorErrorCode: 'GATEWAY_TIMEOUT', message: '{reason}' },
 } as const satisfies Record<string, { status: number; minorErrorCode: string; message: string }>;
 
