@@ -6,6 +6,7 @@ import { adminArea } from './api/admin/admin.ts';
 import { extensionsArea } from './api/extensions/extensions-area.ts';
 import { extensionRequestBodies } from './api/extensions/request-routing.ts';
 import { orgsArea } from './api/orgs/orgs.ts';
+import { rdeArea } from './api/rde/rde-area.ts';
 import { rightsArea } from './api/rights/rights-area.ts';
 import { bearerAuthentication } from './api/sessions/bearer.ts';
 import { sessionsArea } from './api/sessions/sessions.ts';
@@ -40,6 +41,7 @@ const areas: SimArea[] = [
   usersArea,
   rightsArea,
   tasksArea,
+  rdeArea,
 ];
 
 export interface RunningSimulator {
