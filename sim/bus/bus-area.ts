@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import type { SimContext } from '../context.ts';
+import { connectBehaviors } from './behavior-bus.ts';
 import { simBus } from './sim-bus.ts';
 import { taskNotification } from './task-notifications.ts';
 
 /**
  * The bus area: starts the embedded MQTT broker with the simulator (so an extension can connect
  * before anything is registered), lets `user@org` log in to it with a session token as VCD's
- * notification clients do, and publishes task notifications to
+ * notification clients do, carries RDE behaviour invocations, and publishes task notifications to
  * RabbitMQ when `--amqp` is given.
  */
 export function busArea(ctx: SimContext): Router {
   const bus = simBus(ctx);
+  connectBehaviors(ctx);
   bus.addAuthenticator((username, password) => {
     const at = username.lastIndexOf('@');
     if (at <= 0) return undefined;
