@@ -1,0 +1,199 @@
+import { createHash } from 'node:crypto';
+import type { ClusterObjects } from './cluster-objects.ts';
+import type { KubeObject } from './objects.ts';
+import { ownerReferenceTo, timestamp } from './objects.ts';
+import type { Taint } from './scheduling.ts';
+
+/** A node of the emulated cluster, as the caller (the emulated CAPVCD) describes it. */
+export interface KubeNodeSpec {
+  name: string;
+  /** InternalIP (the VM's address on the cluster network). */
+  ip: string;
+  role: 'control-plane' | 'worker';
+  labels?: Record<string, string>;
+  /** Default for control-plane nodes: `node-role.kubernetes.io/control-plane:NoSchedule`. */
+  taints?: Taint[];
+  /** Default true. */
+  ready?: boolean;
+  unschedulable?: boolean;
+  cpu?: number;
+  memoryMiB?: number;
+  /** e.g. `vmware-cloud-director://<vm uuid>` */
+  providerID?: string;
+}
+
+const controlPlaneTaint: Taint = { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' };
+const staticPods = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'];
+
+function stableId(text: string): string {
+  const hex = createHash('sha256').update(text).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+function nodeObject(spec: KubeNodeSpec, index: number, kubernetesVersion: string, time: string): KubeObject {
+  const ready = spec.ready ?? true;
+  const capacity = {
+    cpu: String(spec.cpu ?? 2),
+    memory: `${(spec.memoryMiB ?? 4096) * 1024}Ki`,
+    pods: '110',
+    'ephemeral-storage': '20463184Ki',
+  };
+  const pressure = (type: string, reason: string, message: string) => ({
+    type,
+    status: 'False',
+    lastHeartbeatTime: time,
+    lastTransitionTime: time,
+    reason,
+    message,
+  });
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name: spec.name,
+      labels: {
+        'beta.kubernetes.io/arch': 'amd64',
+        'beta.kubernetes.io/os': 'linux',
+        'kubernetes.io/arch': 'amd64',
+        'kubernetes.io/hostname': spec.name,
+        'kubernetes.io/os': 'linux',
+        ...(spec.role === 'control-plane'
+          ? {
+              'node-role.kubernetes.io/control-plane': '',
+              'node.kubernetes.io/exclude-from-external-load-balancers': '',
+            }
+          : {}),
+        ...spec.labels,
+      },
+      annotations: {
+        'node.alpha.kubernetes.io/ttl': '0',
+        'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
+      },
+    },
+    spec: {
+      podCIDR: `100.96.${index + 1}.0/24`,
+      podCIDRs: [`100.96.${index + 1}.0/24`],
+      ...(spec.providerID ? { providerID: spec.providerID } : {}),
+      ...(spec.unschedulable ? { unschedulable: true } : {}),
+      ...((spec.taints ?? (spec.role === 'control-plane' ? [controlPlaneTaint] : [])).length
+        ? { taints: spec.taints ?? (spec.role === 'control-plane' ? [controlPlaneTaint] : []) }
+        : {}),
+    },
+    status: {
+      addresses: [
+        { type: 'InternalIP', address: spec.ip },
+        { type: 'Hostname', address: spec.name },
+      ],
+      capacity,
+      allocatable: capacity,
+      conditions: [
+        pressure('MemoryPressure', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+        pressure('DiskPressure', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
+        pressure('PIDPressure', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+        {
+          type: 'Ready',
+          status: ready ? 'True' : 'False',
+          lastHeartbeatTime: time,
+          lastTransitionTime: time,
+          reason: ready ? 'KubeletReady' : 'KubeletNotReady',
+          message: ready ? 'kubelet is posting ready status' : 'container runtime network not ready',
+        },
+      ],
+      daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+      nodeInfo: {
+        architecture: 'amd64',
+        bootID: stableId(`${spec.name}/boot`),
+        containerRuntimeVersion: 'containerd://1.6.28',
+        kernelVersion: '5.15.0-105-generic',
+        kubeProxyVersion: kubernetesVersion,
+        kubeletVersion: kubernetesVersion,
+        machineID: stableId(`${spec.name}/machine`).replace(/-/g, ''),
+        operatingSystem: 'linux',
+        osImage: 'Ubuntu 22.04.4 LTS',
+        systemUUID: stableId(`${spec.name}/system`),
+      },
+    },
+  };
+}
+
+/**
+ * Makes the Node objects match `specs` (what kubelets would register): new ones are added,
+ * changed ones updated, missing ones deleted (their pods go with them). Control-plane nodes get
+ * kubeadm's static pods as mirror pods owned by the node.
+ */
+export function syncNodes(
+  objects: ClusterObjects,
+  specs: KubeNodeSpec[],
+  kubernetesVersion: string,
+  now: number,
+): void {
+  const nodes = objects.resources.byUrl('', 'v1', 'nodes')!;
+  const pods = objects.resources.byUrl('', 'v1', 'pods')!;
+  const time = timestamp(now);
+  const wanted = new Set(specs.map((spec) => spec.name));
+  for (const node of objects.list(nodes)) {
+    if (wanted.has(node.metadata.name!)) continue;
+    objects.delete(nodes, '', node.metadata.name!);
+    for (const pod of objects.list(pods))
+      if ((pod['spec'] as { nodeName?: string } | undefined)?.nodeName === node.metadata.name)
+        objects.delete(pods, pod.metadata.namespace!, pod.metadata.name!);
+  }
+  specs.forEach((spec, index) => {
+    const desired = nodeObject(spec, index, kubernetesVersion, time);
+    const existing = objects.find(nodes, '', spec.name);
+    let node: KubeObject;
+    if (!existing) node = objects.create(nodes, '', desired);
+    else {
+      node = objects.update(nodes, '', spec.name, {
+        ...existing,
+        metadata: { ...existing.metadata, labels: desired.metadata.labels },
+        spec: desired['spec'],
+      });
+      const keepTimes = JSON.stringify(desired['status']).replace(
+        /"(lastHeartbeatTime|lastTransitionTime)":"[^"]*"/g,
+        '',
+      );
+      const before = JSON.stringify(existing['status']).replace(
+        /"(lastHeartbeatTime|lastTransitionTime)":"[^"]*"/g,
+        '',
+      );
+      if (keepTimes !== before)
+        node = objects.update(
+          nodes,
+          '',
+          spec.name,
+          { ...node, status: desired['status'] },
+          { subresource: 'status' },
+        );
+    }
+    if (spec.role !== 'control-plane') return;
+    for (const component of staticPods) {
+      const name = `${component}-${spec.name}`;
+      if (objects.find(pods, 'kube-system', name)) continue;
+      objects.create(pods, 'kube-system', {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name,
+          namespace: 'kube-system',
+          labels: { component, tier: 'control-plane' },
+          annotations: { 'kubernetes.io/config.source': 'file' },
+          ownerReferences: [{ ...ownerReferenceTo(node), controller: true }],
+        },
+        spec: {
+          nodeName: spec.name,
+          hostNetwork: true,
+          priorityClassName: 'system-node-critical',
+          tolerations: [{ operator: 'Exists', effect: 'NoExecute' }],
+          containers: [{ name: component, image: imageOf(component, kubernetesVersion) }],
+        },
+        status: { phase: 'Pending' },
+      });
+    }
+  });
+}
+
+const imageOf = (component: string, kubernetesVersion: string): string =>
+  component === 'etcd'
+    ? 'registry.k8s.io/etcd:3.5.12-0'
+    : `registry.k8s.io/${component}:${kubernetesVersion.split('+')[0]}`;
