@@ -3,9 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { adminArea } from './api/admin/admin.ts';
+import { albArea } from './api/alb/alb.ts';
+import { catalogsArea } from './api/catalogs/catalogs.ts';
+import { computeArea } from './api/compute/vdcs.ts';
 import { extensionsArea } from './api/extensions/extensions-area.ts';
 import { extensionRequestBodies } from './api/extensions/request-routing.ts';
+import { ipSpacesArea } from './api/ip-spaces/ip-spaces.ts';
+import { networkArea } from './api/network/network.ts';
 import { orgsArea } from './api/orgs/orgs.ts';
+import { queryArea } from './api/query/query.ts';
 import { rdeArea } from './api/rde/rde-area.ts';
 import { rightsArea } from './api/rights/rights-area.ts';
 import { bearerAuthentication } from './api/sessions/bearer.ts';
@@ -14,6 +20,7 @@ import { tasksArea } from './api/tasks/tasks.ts';
 import { tokensArea } from './api/tokens/tokens-area.ts';
 import { uiPluginsArea } from './api/ui-plugins/ui-plugins-area.ts';
 import { usersArea } from './api/users/users.ts';
+import { vAppsArea } from './api/vapps/vapps.ts';
 import { supportedApiVersions, versionsRouter } from './api/versions/versions.ts';
 import { busArea } from './bus/bus-area.ts';
 import { createContext, type SimArea } from './context.ts';
@@ -42,6 +49,13 @@ const areas: SimArea[] = [
   rightsArea,
   tasksArea,
   rdeArea,
+  computeArea,
+  catalogsArea,
+  queryArea,
+  vAppsArea,
+  networkArea,
+  ipSpacesArea,
+  albArea,
 ];
 
 export interface RunningSimulator {

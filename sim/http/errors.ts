@@ -114,6 +114,81 @@ export const errorCatalogue = {
     minorErrorCode: 'PRECONDITION_REQUIRED',
     message: 'Updating {id} requires an If-Match header with its ETag.',
   },
+  // Compute, networking, IP spaces and ALB (sim/api/vapps, network, ip-spaces, alb). Texts guessed.
+  notStopped: {
+    status: 400,
+    minorErrorCode: 'BAD_REQUEST',
+    message:
+      'The requested operation could not be executed on {kind} "{name}". Stop the {kind} and try again.',
+  },
+  invalidPowerState: {
+    status: 400,
+    minorErrorCode: 'BAD_REQUEST',
+    message: 'The requested operation is not supported in the current state of {kind} "{name}" ({state}).',
+  },
+  ipPoolExhausted: {
+    status: 400,
+    minorErrorCode: 'BAD_REQUEST',
+    message: 'Unable to allocate an IP address: the static IP pools of network "{network}" are exhausted.',
+  },
+  ipAddressInUse: {
+    status: 400,
+    minorErrorCode: 'BAD_REQUEST',
+    message: 'IP address {ip} is already in use on network "{network}".',
+  },
+  tenantContextRequired: {
+    status: 400,
+    minorErrorCode: 'BAD_REQUEST',
+    message: '{operation} needs an organization context: send X-VMWARE-VCLOUD-TENANT-CONTEXT.',
+  },
+  ipSpaceQuotaExceeded: {
+    status: 400,
+    minorErrorCode: 'QUOTA_EXCEEDED',
+    message:
+      'Cannot allocate {requested} floating IP(s) from IP Space "{ipSpace}": organization "{org}" already has {allocated} of its quota of {quota}.',
+  },
+  ipSpaceExhausted: {
+    status: 400,
+    minorErrorCode: 'BAD_REQUEST',
+    message: 'IP Space "{ipSpace}" has no free IP addresses for {requested} floating IP(s).',
+  },
+  ipAllocationInUse: {
+    status: 400,
+    minorErrorCode: 'BAD_REQUEST',
+    message: 'The IP {value} is in use by {usedBy} and cannot be released.',
+  },
+  albNotEnabled: {
+    status: 400,
+    minorErrorCode: 'BAD_REQUEST',
+    message: 'NSX ALB load balancing is not enabled on Edge Gateway "{gateway}".',
+  },
+  albSegNotAssigned: {
+    status: 400,
+    minorErrorCode: 'BAD_REQUEST',
+    message: 'Service Engine Group "{seg}" is not assigned to Edge Gateway "{gateway}".',
+  },
+  albVirtualServiceQuota: {
+    status: 400,
+    minorErrorCode: 'QUOTA_EXCEEDED',
+    message:
+      'The maximum number of virtual services ({max}) of Service Engine Group "{seg}" on Edge Gateway "{gateway}" has been reached.',
+  },
+  albVipNotOnGateway: {
+    status: 400,
+    minorErrorCode: 'BAD_REQUEST',
+    message:
+      'Virtual IP {ip} does not belong to Edge Gateway "{gateway}": use an IP of its uplink IP ranges or a floating IP allocated to its organization.',
+  },
+  albVipConflict: {
+    status: 400,
+    minorErrorCode: 'BAD_REQUEST',
+    message: 'Virtual IP {ip} and port {port} are already used by Virtual Service "{other}".',
+  },
+  albPoolInUse: {
+    status: 400,
+    minorErrorCode: 'BAD_REQUEST',
+    message: 'Pool "{pool}" is used by Virtual Service "{virtualService}".',
+  },
   injectedFault: {
     status: 500,
     minorErrorCode: 'INTERNAL_SERVER_ERROR',

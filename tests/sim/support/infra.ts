@@ -1,0 +1,210 @@
+/**
+ * Shared steps of the compute, network, IP space and ALB tests: find seeded objects through the
+ * API, instantiate the bootstrap template, and wait for tasks. Every call is real HTTP.
+ */
+import assert from 'node:assert/strict';
+import type { VcdClient, VcdPage, VcdTask } from '../../helpers/vcd.ts';
+
+export interface QueryRecords<T = Record<string, unknown>> {
+  name: string;
+  page: number;
+  pageSize: number;
+  total: number;
+  record: T[];
+}
+
+export interface Named {
+  id: string;
+  name: string;
+}
+
+export async function byName<T extends Named>(client: VcdClient, path: string, name: string): Promise<T> {
+  const separator = path.includes('?') ? '&' : '?';
+  const response = await client.get<VcdPage<T>>(
+    `${path}${separator}filter=${encodeURIComponent(`name==${name}`)}`,
+  );
+  assert.equal(response.status, 200, response.text);
+  const found = response.body.values[0];
+  assert.ok(found, `${path}: no ${name}`);
+  return found;
+}
+
+export async function queryRecords<T = Record<string, unknown>>(
+  client: VcdClient,
+  type: string,
+  filter?: string,
+): Promise<QueryRecords<T>> {
+  const params = new URLSearchParams({ type, format: 'records' });
+  if (filter) params.set('filter', filter);
+  const response = await client.get<QueryRecords<T>>(`/api/query?${params.toString()}`);
+  assert.equal(response.status, 200, response.text);
+  return response.body;
+}
+
+export async function templateHref(client: VcdClient, name: string): Promise<string> {
+  const records = await queryRecords<{ href: string }>(client, 'vAppTemplate', `name==${name}`);
+  assert.equal(records.record.length, 1, `template ${name}`);
+  return records.record[0]!.href;
+}
+
+export interface TenantFixture {
+  vdcId: string;
+  networkName: string;
+  bootstrapHref: string;
+}
+
+export async function tenantFixture(
+  client: VcdClient,
+  org: string,
+  network = `${org}-k8s-net`,
+): Promise<TenantFixture> {
+  const vdc = await byName(client, '/cloudapi/1.0.0/vdcs', `${org}-vdc`);
+  return {
+    vdcId: vdc.id,
+    networkName: network,
+    bootstrapHref: await templateHref(client, 'cse-bootstrap-ubuntu-2204'),
+  };
+}
+
+export interface InstantiateOptions {
+  name: string;
+  powerOn?: boolean;
+  userdata?: string;
+  sizingPolicy?: string;
+  ipMode?: 'POOL' | 'MANUAL';
+  ipAddress?: string;
+}
+
+/** InstantiateVAppTemplateParams for the bootstrap template on one network. */
+export async function instantiateParams(
+  client: VcdClient,
+  fixture: TenantFixture,
+  options: InstantiateOptions,
+) {
+  const template = await client.get<{ children: { vm: { href: string }[] } }>(fixture.bootstrapHref);
+  assert.equal(template.status, 200, template.text);
+  const vmHref = template.body.children.vm[0]!.href;
+  return {
+    name: options.name,
+    powerOn: options.powerOn ?? false,
+    deploy: options.powerOn ?? false,
+    allEULAsAccepted: true,
+    source: { href: fixture.bootstrapHref },
+    instantiationParams: {
+      section: [
+        {
+          _type: 'NetworkConfigSectionType',
+          info: { value: 'networks' },
+          networkConfig: [
+            {
+              networkName: fixture.networkName,
+              configuration: { parentNetwork: { name: fixture.networkName }, fenceMode: 'bridged' },
+            },
+          ],
+        },
+      ],
+    },
+    sourcedItem: [
+      {
+        source: { href: vmHref },
+        vmGeneralParams: { name: options.name },
+        instantiationParams: {
+          section: [
+            {
+              _type: 'NetworkConnectionSectionType',
+              primaryNetworkConnectionIndex: 0,
+              networkConnection: [
+                {
+                  network: fixture.networkName,
+                  networkConnectionIndex: 0,
+                  isConnected: true,
+                  ipAddressAllocationMode: options.ipMode ?? 'POOL',
+                  ...(options.ipAddress ? { ipAddress: options.ipAddress } : {}),
+                },
+              ],
+            },
+            { _type: 'GuestCustomizationSectionType', enabled: true, computerName: options.name },
+            {
+              _type: 'ProductSectionType',
+              property: [
+                { key: 'guestinfo.userdata', value: { value: options.userdata ?? '' } },
+                { key: 'guestinfo.userdata.encoding', value: { value: 'base64' } },
+              ],
+            },
+          ],
+        },
+        ...(options.sizingPolicy
+          ? { computePolicy: { vmSizingPolicy: { name: options.sizingPolicy } } }
+          : {}),
+      },
+    ],
+  };
+}
+
+export interface VAppBody {
+  href: string;
+  id: string;
+  name: string;
+  status: number;
+  deployed: boolean;
+  tasks: { task: VcdTask[] } | null;
+  children: { vm: VmBody[] };
+}
+
+export interface VmBody {
+  href: string;
+  id: string;
+  name: string;
+  status: number;
+  deployed: boolean;
+  guestCustomizationStatus: string;
+  section: { _type: string; [field: string]: unknown }[];
+  vmSpecSection: { numCpus: number; memoryResourceMb: { configured: number } };
+}
+
+export function ipOf(vm: VmBody): string | null {
+  const nics = vm.section.find((section) => section._type === 'NetworkConnectionSectionType') as
+    { networkConnection: { ipAddress: string | null }[] } | undefined;
+  return nics?.networkConnection[0]?.ipAddress ?? null;
+}
+
+/** Instantiates and waits for the task; returns the vApp as read afterwards. */
+export async function createVApp(client: VcdClient, fixture: TenantFixture, options: InstantiateOptions) {
+  const response = await client.post<VAppBody>(
+    `/api/vdc/${fixture.vdcId.split(':').pop()}/action/instantiateVAppTemplate`,
+    await instantiateParams(client, fixture, options),
+    { headers: { 'content-type': 'application/vnd.vmware.vcloud.instantiateVAppTemplateParams+json' } },
+  );
+  assert.equal(response.status, 201, response.text);
+  const task = await client.waitForTask(response.body.tasks!.task[0]!.href);
+  const vApp = await client.get<VAppBody>(response.body.href);
+  return { created: response.body, task, vApp: vApp.body, href: response.body.href };
+}
+
+/** Polls until the check passes (the simulator runs fast; this bounds real time). */
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Runs a 202 + Location request and waits for its task. */
+export async function asyncCall(
+  client: VcdClient,
+  method: 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<VcdTask> {
+  const response = await client.request(method, path, body === undefined ? {} : { body });
+  assert.equal(response.status, 202, `${method} ${path}: ${response.status} ${response.text}`);
+  const location = response.headers.get('location');
+  assert.ok(location, 'Location header');
+  return client.waitForTask(location);
+}
