@@ -102,7 +102,8 @@ describe('RDE lists: paging, FIQL filters and sort over thousands of entities', 
     for (let i = 0; i < 10; i++)
       await list(`page=${i + 1}&pageSize=25&filter=${encodeURIComponent('entity.spec.size=ge=2')}`);
     const perCall = (performance.now() - started) / 10;
-    assert.ok(perCall < 250, `a filtered page of ${total} entities took ${perCall.toFixed(1)} ms`);
+    // Generous: CI machines are shared; an O(n²) list or a full scan per entity would blow far past it.
+    assert.ok(perCall < 1000, `a filtered page of ${total} entities took ${perCall.toFixed(1)} ms`);
   });
 
   it('answers 400 for a bad filter or page size', async () => {
