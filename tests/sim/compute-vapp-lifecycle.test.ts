@@ -57,7 +57,7 @@ describe('vApp lifecycle: instantiate, power, delete and IP pool accounting', ()
     assert.ok(last >= 10 && last <= 200, ip);
     assert.equal(vm.vmSpecSection.numCpus, 2);
     assert.equal(vm.vmSpecSection.memoryResourceMb.configured, 8192);
-    const product = vm.section.find((section) => section._type === 'ProductSectionType') as {
+    const product = vm.section.find((section) => section._type === 'ProductSectionType') as unknown as {
       property: { key: string; value: { value: string } }[];
     };
     const value = (key: string) => product.property.find((property) => property.key === key)?.value.value;
@@ -108,7 +108,7 @@ describe('vApp lifecycle: instantiate, power, delete and IP pool accounting', ()
     for (const ip of ips)
       assert.ok(
         allocated.body.values.some((entry) => entry.ipAddress === ip),
-        ip,
+        String(ip),
       );
   });
 
