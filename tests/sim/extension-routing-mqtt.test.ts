@@ -85,14 +85,14 @@ describe('API extensions over the embedded MQTT broker', () => {
     assert.ok(uuid, `Link: ${link}`);
     // CSE adds its filters through the legacy API, with the uuid from that header.
     for (const urlPattern of ['/api/mqttEndpoint/cse', '/api/cse/.*']) {
-      const filter = await provider.post(`/api/admin/extension/service/${uuid}/apifilters`, { urlPattern });
-      assert.equal(filter.status, 201, filter.text);
+      const legacy = await provider.post(`/api/admin/extension/service/${uuid}/apifilters`, { urlPattern });
+      assert.equal(legacy.status, 201, legacy.text);
     }
-    const filter = await provider.post('/cloudapi/1.0.0/apiFilters', {
+    const cloudapiFilter = await provider.post('/cloudapi/1.0.0/apiFilters', {
       externalSystem: { id: extensionId, name: 'cse' },
       urlMatcher: { urlPattern: '/api/cse', urlScope: 'API' },
     });
-    assert.equal(filter.status, 201, filter.text);
+    assert.equal(cloudapiFilter.status, 201, cloudapiFilter.text);
   });
 
   test('the extension logs in with its EXTENSION token and may subscribe only to its monitor topic', async () => {
