@@ -79,7 +79,9 @@ export function sendLegacy(
   body: unknown,
   status = 200,
 ): void {
-  res.status(status).type(`${mediaType};version=${req.apiVersion}`).json(body);
+  // Written by hand: express would lower-case VCD's mixed-case media type (`vAppTemplate`).
+  res.status(status).setHeader('Content-Type', `${mediaType};version=${req.apiVersion}`);
+  res.end(JSON.stringify(body));
 }
 
 /** Catalog items are not stored: each template has one, with an id derived from the template's. */

@@ -7,7 +7,7 @@ import { uuidOf } from '../../world/ids.ts';
 import { vAppsSlice, vcdStatusNames } from '../../world/vapps.ts';
 import type { World } from '../../world/world.ts';
 import { catalogOpenToOrg, catalogViewRights } from '../catalogs/visibility.ts';
-import { catalogItemIdOf, href, media } from '../compute/legacy.ts';
+import { catalogItemIdOf, href, media, sendLegacy } from '../compute/legacy.ts';
 import { vAppStatusOf } from '../vapps/vapp-json.ts';
 
 type QueryRecord = { _type: string; href: string; name: string; [field: string]: unknown };
@@ -387,7 +387,7 @@ export function queryArea(ctx: SimContext): Router {
               return withoutId;
             }),
           };
-    res.type(`${common.type};version=${req.apiVersion}`).json(body);
+    sendLegacy(req, res, common.type, body);
   });
   return router;
 }
