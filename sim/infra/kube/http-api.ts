@@ -165,11 +165,21 @@ export function createHttpApi(options: HttpApiOptions): (req: IncomingMessage, r
       (request.namespace === undefined || object.metadata.namespace === request.namespace) &&
       (!matchLabels || matchLabels(object.metadata.labels ?? {})) &&
       (!matchFields || matchFields(object));
+    const since = query.get('resourceVersion');
+    const sinceNumber = Number(since);
+    const replay = since && since !== '0' ? objects.store.changesSince(sinceNumber) : [];
+    if (replay === undefined || (since && since !== '0' && !Number.isInteger(sinceNumber)))
+      throw new KubeStatusError('Expired', `too old resource version: ${since} (${objects.store.revision})`);
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+    res.flushHeaders();
     const write = (type: string, object: KubeObject) =>
       res.write(`${JSON.stringify({ type, object: served(request.type, object) })}\n`);
-    const since = query.get('resourceVersion');
     if (!since || since === '0') for (const object of select(request, query)) write('ADDED', object);
+    for (const change of replay) {
+      if (change.resource.group !== request.type.group || change.resource.plural !== request.type.plural)
+        continue;
+      if (matches(change.object)) write(change.type, change.object);
+    }
     const unsubscribe = objects.store.onChange((change) => {
       if (change.resource.group !== request.type.group || change.resource.plural !== request.type.plural)
         return;

@@ -24,6 +24,9 @@ export class ObjectStore {
   #objects = new Map<string, KubeObject>();
   #revision = 0;
   #listeners = new Set<ChangeListener>();
+  /** Recent changes, so a watch from a list's resourceVersion misses nothing in between. */
+  #history: StoreChange[] = [];
+  static readonly historySize = 5000;
 
   get revision(): string {
     return String(this.#revision);
@@ -86,8 +89,19 @@ export class ObjectStore {
     return () => this.#listeners.delete(listener);
   }
 
+  /** Changes after `resourceVersion`, or undefined when they are no longer kept (a watch gets 410). */
+  changesSince(resourceVersion: number): StoreChange[] | undefined {
+    const oldest = this.#history[0];
+    if (oldest && Number(oldest.object.metadata.resourceVersion) > resourceVersion + 1) return undefined;
+    return this.#history
+      .filter((change) => Number(change.object.metadata.resourceVersion) > resourceVersion)
+      .map((change) => ({ ...change, object: clone(change.object) }));
+  }
+
   #emit(change: StoreChange): void {
     const copy = { ...change, object: clone(change.object) };
+    this.#history.push(copy);
+    if (this.#history.length > ObjectStore.historySize) this.#history.shift();
     for (const listener of [...this.#listeners]) {
       try {
         listener(copy);

@@ -8,6 +8,7 @@ export type StatusReason =
   | 'NotFound'
   | 'AlreadyExists'
   | 'Conflict'
+  | 'Expired'
   | 'Invalid'
   | 'MethodNotAllowed'
   | 'NotAcceptable'
@@ -22,6 +23,7 @@ const codes: Record<StatusReason, number> = {
   NotAcceptable: 406,
   AlreadyExists: 409,
   Conflict: 409,
+  Expired: 410,
   UnsupportedMediaType: 415,
   Invalid: 422,
   InternalError: 500,
