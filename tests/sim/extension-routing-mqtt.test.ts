@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { RunningSimulator } from '../../sim/server.ts';
-import { startTestSimulator, VcdClient, type VcdErrorBody } from '../helpers/vcd.ts';
+import { startTestSimulator, VcdClient, type VcdErrorBody, type VcdResponse } from '../helpers/vcd.ts';
 
 interface ApiRequestMessage {
   type: string;
@@ -85,7 +85,9 @@ describe('API extensions over the embedded MQTT broker', () => {
     assert.ok(uuid, `Link: ${link}`);
     // CSE adds its filters through the legacy API, with the uuid from that header.
     for (const urlPattern of ['/api/mqttEndpoint/cse', '/api/cse/.*']) {
-      const legacy = await provider.post(`/api/admin/extension/service/${uuid}/apifilters`, { urlPattern });
+      const legacy: VcdResponse = await provider.post(`/api/admin/extension/service/${uuid}/apifilters`, {
+        urlPattern,
+      });
       assert.equal(legacy.status, 201, legacy.text);
     }
     const cloudapiFilter = await provider.post('/cloudapi/1.0.0/apiFilters', {
