@@ -57,7 +57,7 @@ describe('RDE behaviours over MQTT (BEHAVIOR_INVOCATION / BEHAVIOR_RESPONSE)', (
   let entityId: string;
   let authorId: string;
   /** What the test extension does with the next invocation of each behaviour. */
-  const handlers = new Map<string, (message: BusMessage) => Promise<void>>();
+  const handlers = new Map<string, (message: BusMessage) => Promise<unknown>>();
   const seen: BusMessage[] = [];
 
   const reply = (message: BusMessage, contentType: string, payload: string) =>
