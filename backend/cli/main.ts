@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { productVersion } from '../version.ts';
+import { registerInstallCommands } from './commands/install.ts';
 import { registerSimCommand } from './commands/sim.ts';
 import { registerStartCommand } from './commands/start.ts';
 import { registerWorkerCommand } from './commands/worker.ts';
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
   registerStartCommand(program);
   registerSimCommand(program);
   registerWorkerCommand(program);
+  registerInstallCommands(program);
   return program;
 }
 

@@ -138,6 +138,12 @@ export class VcdClient {
     return new VcdClient(this.#shared.options, { shared: this.#shared, bearer: fixedBearer(accessToken) });
   }
 
+  /** The current bearer (for VCD flows that take it as an assertion, e.g. minting an API token). Never log it. */
+  async currentBearer(): Promise<string> {
+    if (!this.#bearer) throw new VcdError(401, 'NO_CREDENTIALS', 'no VCD credentials configured');
+    return this.#bearer.bearer();
+  }
+
   /** The API version in use, negotiated once per client family (cached: it does not change while VCD runs). */
   apiVersion(): Promise<string> {
     this.#shared.version ??= negotiateApiVersion(this).catch((error: unknown) => {

@@ -28,7 +28,8 @@ export interface RightsContainer {
   publishAll?: boolean;
 }
 
-export type ContainerKind = 'rightsBundles' | 'globalRoles';
+/** `roles` are an org's own roles (the org is the client's tenant context). */
+export type ContainerKind = 'rightsBundles' | 'globalRoles' | 'roles';
 
 export async function findRight(client: VcdClient, name: string): Promise<VcdRight | undefined> {
   const found = await listAll<VcdRight>(client, `${API}/rights`, { filter: eq('name', name) });

@@ -1,8 +1,14 @@
 import type { Command } from 'commander';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { seededLogins } from '../../../sim/world/logins.ts';
+import { seededLogins, seededPassword } from '../../../sim/world/logins.ts';
+import { install } from '../../provider/install.ts';
+import { writeSettingsFile } from '../../provider/worker-settings.ts';
+import { VcdClient } from '../../vcd/client.ts';
+import { createApiToken, loginWithPassword } from '../../vcd/tokens.ts';
 import { exitWithError, onShutdownSignal } from '../process.ts';
 import { parsePort } from './sim.ts';
 
@@ -56,8 +62,9 @@ async function runStack(flags: StartFlags): Promise<void> {
 
   children.push(startChild('sim', ['sim', '--port', String(flags.port), '--speed', flags.speed], stopAll));
   await waitForHttp(`${simUrl}/api/versions`, 'simulator', children[0]!);
+  const settingsFile = await installIntoSimulator(simUrl);
   children.push(
-    startChild('worker', ['worker', '--port', String(flags.workerPort)], stopAll, {
+    startChild('worker', ['worker', '--port', String(flags.workerPort), '--config', settingsFile], stopAll, {
       CSE_VCD_URL: simUrl,
     }),
   );
@@ -71,6 +78,7 @@ async function runStack(flags: StartFlags): Promise<void> {
       (org) => `  Tenant portal:     ${simUrl}/tenant/${org}`,
     ),
     `  VCD API:           ${simUrl}/api/versions`,
+    `  CSE API:           ${simUrl}/api/cse/v1/about (through the simulator, over its MQTT bus)`,
     `  Worker health:     ${workerUrl}/healthz  ${workerUrl}/readyz  ${workerUrl}/metrics`,
     '',
     'Logins (user@org / password):',
@@ -80,6 +88,21 @@ async function runStack(flags: StartFlags): Promise<void> {
     '',
   ];
   process.stdout.write(lines.join('\n'));
+}
+
+/**
+ * Installs CSE into the fresh simulator as a provider would (MQTT transport, the embedded broker) and writes the
+ * worker settings it produced to a private temporary file for the worker to start with.
+ */
+async function installIntoSimulator(simUrl: string): Promise<string> {
+  const session = await loginWithPassword(simUrl, 'administrator', 'System', seededPassword, '37.2');
+  const { refreshToken } = await createApiToken(simUrl, 'System', session, 'cse-start-installer');
+  const vcd = new VcdClient({ url: simUrl, org: 'System', apiToken: refreshToken });
+  process.stdout.write('installing CSE into the simulator…\n');
+  const { settings } = await install({ vcd, transport: 'mqtt' });
+  const file = join(mkdtempSync(join(tmpdir(), 'cse-start-')), 'worker.yaml');
+  await writeSettingsFile(file, settings);
+  return file;
 }
 
 function startChild(
