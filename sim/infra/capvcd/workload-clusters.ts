@@ -1,0 +1,73 @@
+import type { JsonObject } from '../../world/json.ts';
+import { defineSlice } from '../../world/slices.ts';
+
+/** One VM CAPVCD made for a Machine (control plane or a MachineDeployment's worker). */
+export interface WorkloadMachine {
+  vmId: string;
+  /** VM name = Machine name = node name. */
+  name: string;
+  role: 'control-plane' | 'worker';
+  /** KubeadmControlPlane or MachineDeployment name. */
+  group: string;
+  ip: string;
+  version: string;
+}
+
+/** A KubeadmControlPlane or MachineDeployment as CAPVCD provisions it. */
+export interface WorkloadMachineGroup {
+  name: string;
+  role: 'control-plane' | 'worker';
+  replicas: number;
+  version: string;
+  templateId: string;
+  sizingPolicyId: string | null;
+  storageProfileId: string | null;
+  diskSizeMb: number | null;
+}
+
+/** Where the cluster's Kubernetes API listens, and how to reach it (restored after a restart). */
+export interface WorkloadKubeApi {
+  url: string;
+  port: number;
+  token: string;
+  kubeconfig: string;
+}
+
+/**
+ * A workload cluster the emulated CAPVCD built: its vApp and VMs, the control-plane pool it
+ * adopted, its Kubernetes API. Part of the world (saved with the state file, shown by
+ * `/sim/state` under `slices.workloadClusters`); deleting the vApp tears it down.
+ */
+export interface WorkloadCluster {
+  clusterId: string;
+  clusterName: string;
+  namespace: string;
+  orgId: string;
+  vdcId: string;
+  networkId: string;
+  gatewayId: string | null;
+  vAppId: string;
+  /** `<cluster>-<rdeId>-tcp`, adopted on the gateway (null until the control plane exists). */
+  controlPlanePoolId: string | null;
+  controlPlanePoolName: string;
+  /** Port of the API server behind the pool (members listen on it). */
+  controlPlanePort: number;
+  controlPlane: WorkloadMachineGroup;
+  workerPools: WorkloadMachineGroup[];
+  machines: WorkloadMachine[];
+  kubeApi: WorkloadKubeApi | null;
+  /** Cluster API runs inside the workload cluster: later changes there are reconciled. */
+  pivoted: boolean;
+  /** The moved Cluster API objects, to put back into a re-created API server after a restart. */
+  capiObjects: JsonObject[];
+  createdAt: string;
+}
+
+export interface WorkloadClustersState {
+  /** By cluster id. */
+  clusters: Record<string, WorkloadCluster>;
+}
+
+export const workloadClustersSlice = defineSlice('workloadClusters', (): WorkloadClustersState => ({
+  clusters: {},
+}));
