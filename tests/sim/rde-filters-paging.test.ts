@@ -12,7 +12,7 @@ describe('RDE lists: paging, FIQL filters and sort over thousands of entities', 
   let type: TestType;
   let other: TestType;
   before(async () => {
-    sim = await startTestSimulator({ speed: 1000 });
+    sim = await startTestSimulator();
     provider = await VcdClient.provider(sim.url);
     type = await defineTestType(provider, { nss: 'many' });
     other = await defineTestType(provider, { nss: 'many', version: '1.1.0' });
