@@ -134,27 +134,34 @@ export function recordApply(input: {
         .filter((conflict) => conflict.manager === manager)
         .map((conflict) => keyOfPath(conflict.path)),
     );
-  const managedFields = entries
-    .filter((entry) => entry !== previous)
-    .map((entry) => ({
-      ...entry,
-      fieldsV1: fieldsV1Of(
-        pathsOfFieldsV1(entry.fieldsV1).filter((path) =>
-          entry.operation !== 'Apply'
-            ? !appliedKeys.has(keyOfPath(path))
-            : !lost(entry.manager).has(keyOfPath(path)),
-        ),
-      ),
-    }))
-    .filter((entry) => Object.keys(entry.fieldsV1).length > 0);
-  managedFields.push({
+  const fieldsV1 = fieldsV1Of(appliedPaths);
+  const own: ManagedFieldsEntry = {
     manager: input.manager,
     operation: 'Apply',
     apiVersion: input.apiVersion,
-    time: input.time,
+    // An apply that changes no ownership keeps its time, so re-applying is a no-op write.
+    time:
+      previous && JSON.stringify(previous.fieldsV1) === JSON.stringify(fieldsV1) ? previous.time : input.time,
     fieldsType: 'FieldsV1',
-    fieldsV1: fieldsV1Of(appliedPaths),
-  });
+    fieldsV1,
+  };
+  const managedFields = (previous ? entries : [...entries, own])
+    .map((entry) => (entry === previous ? own : entry))
+    .map((entry) =>
+      entry === own
+        ? entry
+        : {
+            ...entry,
+            fieldsV1: fieldsV1Of(
+              pathsOfFieldsV1(entry.fieldsV1).filter((path) =>
+                entry.operation !== 'Apply'
+                  ? !appliedKeys.has(keyOfPath(path))
+                  : !lost(entry.manager).has(keyOfPath(path)),
+              ),
+            ),
+          },
+    )
+    .filter((entry) => Object.keys(entry.fieldsV1).length > 0);
   return { object, managedFields };
 }
 
@@ -179,15 +186,19 @@ export function recordUpdate(input: {
   );
   const merged = existing ? [...pathsOfFieldsV1(existing.fieldsV1), ...sentPaths] : sentPaths;
   const unique = [...new Map(merged.map((path) => [keyOfPath(path), path])).values()];
+  const fieldsV1 = fieldsV1Of(unique);
   const entry: ManagedFieldsEntry = {
     manager: input.manager,
     operation: 'Update',
     apiVersion: input.apiVersion,
-    time: input.time,
+    time:
+      existing && JSON.stringify(existing.fieldsV1) === JSON.stringify(fieldsV1) ? existing.time : input.time,
     fieldsType: 'FieldsV1',
-    fieldsV1: fieldsV1Of(unique),
+    fieldsV1,
     ...(input.subresource ? { subresource: input.subresource } : {}),
   };
   if (unique.length === 0) return entries;
-  return [...entries.filter((candidate) => candidate !== existing), entry];
+  return existing
+    ? entries.map((candidate) => (candidate === existing ? entry : candidate))
+    : [...entries, entry];
 }
