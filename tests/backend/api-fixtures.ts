@@ -10,7 +10,7 @@ import { install } from '../../backend/provider/install.ts';
 import { VcdClient } from '../../backend/vcd/client.ts';
 import type { ClusterEntity } from '../../backend/clusters/spec.ts';
 import { withClusterSpecDefaults } from '../../backend/clusters/spec.ts';
-import { VcdClient as TestClient, type VcdTask } from '../helpers/vcd.ts';
+import { type VcdClient as TestClient, type VcdTask } from '../helpers/vcd.ts';
 import { amqpUrl, capturedLogger, uniqueName } from './bus-fake-vcd.ts';
 import { startProviderStack, type ProviderStack } from './install-stack.ts';
 
