@@ -18,6 +18,15 @@ export function ipsInUse(world: World, networkId: string): Map<string, Vm> {
   return used;
 }
 
+/** The VM, other than `exceptVmId`, holding an address on a network. */
+export function holderOf(world: World, networkId: string, ip: string, exceptVmId: string): Vm | undefined {
+  return Object.values(vAppsSlice.of(world).vms).find(
+    (vm) =>
+      vm.id !== exceptVmId &&
+      vm.networkConnections.some((nic) => nic.networkId === networkId && nic.ipAddress === ip),
+  );
+}
+
 export function poolSize(network: OrgVdcNetwork): number {
   return network.subnets.values
     .flatMap((subnet) => subnet.ipRanges.values)

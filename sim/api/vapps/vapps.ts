@@ -16,7 +16,7 @@ import {
 } from '../catalogs/product-sections.ts';
 import { href, media, sendLegacy, urnFromSegment } from '../compute/legacy.ts';
 import { findVdc } from '../compute/vdcs.ts';
-import { ipsInUse, takePoolIp } from '../network/ip-pool.ts';
+import { holderOf, takePoolIp } from '../network/ip-pool.ts';
 import type { RunningTask } from '../tasks/task-service.ts';
 import { taskHref } from '../tasks/task-service.ts';
 import { taskJson } from '../tasks/tasks.ts';
@@ -119,9 +119,8 @@ export function vAppsArea(ctx: SimContext): Router {
         if (!network || nic.ipAddressAllocationMode === 'DHCP' || nic.ipAddressAllocationMode === 'NONE')
           continue;
         if (nic.ipAddressAllocationMode === 'MANUAL') {
-          const holder = ipsInUse(world, network.id).get(nic.ipAddress ?? '');
-          if (holder && holder.id !== vm.id)
-            throw vcdError('ipAddressInUse', { ip: nic.ipAddress ?? '', network: network.name });
+          const holder = holderOf(world, network.id, nic.ipAddress ?? '', vm.id);
+          if (holder) throw vcdError('ipAddressInUse', { ip: nic.ipAddress ?? '', network: network.name });
           continue;
         }
         if (nic.ipAddress) continue;

@@ -208,3 +208,60 @@ export async function asyncCall(
   assert.ok(location, 'Location header');
   return client.waitForTask(location);
 }
+
+export interface AlbGatewayFixture {
+  gatewayId: string;
+  segId: string;
+}
+
+/** The gateway and the SEG assigned to it (the seeded shared SEG). */
+export async function albGateway(client: VcdClient, name: string): Promise<AlbGatewayFixture> {
+  const gateway = await byName(client, '/cloudapi/1.0.0/edgeGateways', name);
+  const segs = await client.getAll<Named>(
+    `/cloudapi/1.0.0/loadBalancer/serviceEngineGroups?filter=${encodeURIComponent(`_context==${gateway.id}`)}`,
+  );
+  assert.equal(segs.length, 1);
+  return { gatewayId: gateway.id, segId: segs[0]!.id };
+}
+
+/** Creates a pool (waiting for its task) and returns its id. */
+export async function createPool(
+  client: VcdClient,
+  fixture: AlbGatewayFixture,
+  name: string,
+  members: { ipAddress: string; port?: number; enabled?: boolean }[] = [],
+): Promise<string> {
+  const task = await asyncCall(client, 'POST', '/cloudapi/1.0.0/loadBalancer/pools', {
+    name,
+    gatewayRef: { id: fixture.gatewayId },
+    enabled: true,
+    algorithm: 'ROUND_ROBIN',
+    defaultPort: 6443,
+    gracefulTimeoutPeriod: 0,
+    healthMonitors: [{ type: 'TCP' }],
+    members: members.map((member) => ({ port: 6443, ratio: 1, enabled: true, ...member })),
+  });
+  assert.equal(task.status, 'success', JSON.stringify(task.error));
+  return task.owner.id;
+}
+
+export function virtualServiceBody(
+  fixture: AlbGatewayFixture,
+  name: string,
+  poolId: string,
+  vip: string,
+  port = 6443,
+) {
+  return {
+    name,
+    enabled: true,
+    gatewayRef: { id: fixture.gatewayId },
+    loadBalancerPoolRef: { id: poolId },
+    serviceEngineGroupRef: { id: fixture.segId },
+    applicationProfile: { type: 'L4', systemDefined: true, name: 'System-L4-Application' },
+    servicePorts: [
+      { portStart: port, sslEnabled: false, tcpUdpProfile: { type: 'TCP_PROXY', systemDefined: true } },
+    ],
+    virtualIpAddress: vip,
+  };
+}
