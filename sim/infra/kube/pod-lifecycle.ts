@@ -43,6 +43,12 @@ export class PodLifecycle {
   readonly #pods: ResourceType;
   readonly #nodes: ResourceType;
 
+  /** Waits one kubelet latency class; defines it again first, since `/sim/reset` drops added classes. */
+  #wait(operationClass: keyof typeof kubeLatencyClasses): Promise<void> {
+    this.latency.define(operationClass, kubeLatencyClasses[operationClass]);
+    return this.latency.wait(operationClass, this.#stopped.signal);
+  }
+
   stop(): void {
     this.#stopped.abort(new Error('kube API server stopped'));
   }
@@ -115,7 +121,7 @@ export class PodLifecycle {
     });
     const isJob = (scheduled.metadata.ownerReferences ?? []).some((owner) => owner.kind === 'Job');
     try {
-      await this.latency.wait('kubePodStartup', this.#stopped.signal);
+      await this.#wait('kubePodStartup');
     } catch (error) {
       if (this.#stopped.signal.aborted) return;
       return this.#fail(current(), error);
@@ -153,7 +159,7 @@ export class PodLifecycle {
     });
     if (!isJob) return;
     try {
-      await this.latency.wait('kubeJobRun', this.#stopped.signal);
+      await this.#wait('kubeJobRun');
     } catch (error) {
       if (this.#stopped.signal.aborted) return;
       return this.#fail(current(), error);
