@@ -99,7 +99,11 @@ async function installIntoSimulator(simUrl: string): Promise<string> {
   const { refreshToken } = await createApiToken(simUrl, 'System', session, 'cse-start-installer');
   const vcd = new VcdClient({ url: simUrl, org: 'System', apiToken: refreshToken });
   process.stdout.write('installing CSE into the simulator…\n');
-  const { settings } = await install({ vcd, transport: 'mqtt' });
+  const { settings } = await install({
+    vcd,
+    transport: 'mqtt',
+    print: (line) => process.stdout.write(`${line}\n`),
+  });
   const file = join(mkdtempSync(join(tmpdir(), 'cse-start-')), 'worker.yaml');
   await writeSettingsFile(file, settings);
   return file;
