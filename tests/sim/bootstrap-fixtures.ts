@@ -332,24 +332,27 @@ export class ReportEndpoint {
   readonly expectedSecrets = new Map<string, string>();
   #client: MqttClient | undefined;
 
-  static async start(sim: { url: string }, provider: VcdClient): Promise<ReportEndpoint> {
+  /** Registers the extension (unless a loaded world has it already) and connects its consumer. */
+  static async start(sim: { url: string }, provider: VcdClient, register = true): Promise<ReportEndpoint> {
     const endpoint = new ReportEndpoint();
-    const identity = { vendor: 'cseoss', name: `bootstrap-test`, version: '1.0.0' };
+    const identity = { vendor: 'cseoss', name: 'bootstrap-test', version: '1.0.0' };
     const username = `${identity.vendor}/${identity.name}/${identity.version}`;
     const extensionId = `urn:vcloud:extension-api:${identity.vendor}:${identity.name}:${identity.version}`;
-    const created = await provider.post('/cloudapi/extensions/api', {
-      ...identity,
-      priority: 100,
-      enabled: 'true',
-      authorizationEnabled: 'false',
-      description: 'bootstrap report endpoint for tests',
-    });
-    assert.equal(created.status, 201, created.text);
-    const filter = await provider.post('/cloudapi/1.0.0/apiFilters', {
-      externalSystem: { id: extensionId, name: identity.name },
-      urlMatcher: { urlPattern: '/api/cse/.*', urlScope: 'API' },
-    });
-    assert.equal(filter.status, 201, filter.text);
+    if (register) {
+      const created = await provider.post('/cloudapi/extensions/api', {
+        ...identity,
+        priority: 100,
+        enabled: 'true',
+        authorizationEnabled: 'false',
+        description: 'bootstrap report endpoint for tests',
+      });
+      assert.equal(created.status, 201, created.text);
+      const filter = await provider.post('/cloudapi/1.0.0/apiFilters', {
+        externalSystem: { id: extensionId, name: identity.name },
+        urlMatcher: { urlPattern: '/api/cse/.*', urlScope: 'API' },
+      });
+      assert.equal(filter.status, 201, filter.text);
+    }
     const token = await provider.post<{ token: string }>('/cloudapi/1.0.0/tokens', {
       name: username,
       type: 'EXTENSION',

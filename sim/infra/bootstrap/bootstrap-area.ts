@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { guestPropertiesOf } from '../../api/catalogs/product-sections.ts';
 import type { SimContext } from '../../context.ts';
 import { vAppsSlice, vcdStatus, type Vm } from '../../world/vapps.ts';
 import { CapvcdEmulator } from '../capvcd/capvcd.ts';
@@ -7,7 +8,7 @@ import { vmRuntime, type BootedVm } from '../vms.ts';
 import { BootstrapRun } from './bootstrap-run.ts';
 import { bootstrapsSlice, type BootstrapRecord } from './bootstraps.ts';
 import { GuestCustomizationError, type BootstrapGuestConfig } from './cloud-config.ts';
-import { bootstrapConfigOf, guestProperties, recordCustomizationFailure } from './guest.ts';
+import { bootstrapConfigOf, recordCustomizationFailure } from './guest.ts';
 import { defaultPhaseDurations, knownPhases, phaseClass } from './phases.ts';
 
 /**
@@ -106,7 +107,10 @@ export function bootstrapEmulationArea(ctx: SimContext): Router {
       if (record.state !== 'running' || runs.has(record.vmId)) continue;
       let guest: BootstrapGuestConfig | undefined;
       try {
-        guest = vm && vm.status === vcdStatus.poweredOn ? bootstrapConfigOf(guestProperties(vm)) : undefined;
+        guest =
+          vm && vm.status === vcdStatus.poweredOn
+            ? bootstrapConfigOf(guestPropertiesOf(vm.productSections))
+            : undefined;
       } catch {
         guest = undefined;
       }

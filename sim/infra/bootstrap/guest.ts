@@ -5,15 +5,6 @@ import { decodeUserdata, readBootstrapCloudConfig, type BootstrapGuestConfig } f
 export const userdataKey = 'guestinfo.userdata';
 export const userdataEncodingKey = 'guestinfo.userdata.encoding';
 
-/** Guest properties of a VM (OVF product section values), key → value. */
-export function guestProperties(vm: Pick<Vm, 'productSections'>): Record<string, string> {
-  return Object.fromEntries(
-    vm.productSections.flatMap((section) =>
-      section.properties.map((property) => [property.key, property.value]),
-    ),
-  );
-}
-
 /** The VM's bootstrap configuration, `undefined` without userdata; throws `GuestCustomizationError`. */
 export function bootstrapConfigOf(properties: Record<string, string>): BootstrapGuestConfig | undefined {
   const userdata = properties[userdataKey];

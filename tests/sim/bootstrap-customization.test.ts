@@ -1,0 +1,127 @@
+/**
+ * A bootstrap VM whose cloud-init a real guest could not use fails its guest customisation: the
+ * failure shows in the VM's guest properties (VM API) and in `/sim/state`, and nothing is reported.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { RunningSimulator } from '../../sim/server.ts';
+import { startTestSimulator, VcdClient } from '../helpers/vcd.ts';
+import {
+  bootstrapCloudInit,
+  bootstrapVm,
+  longLivedSessions,
+  ReportEndpoint,
+  tenantFixture,
+} from './bootstrap-fixtures.ts';
+import { eventually, type TenantFixture, type VmBody } from './support/infra.ts';
+
+interface ProductSectionJson {
+  _type: string;
+  property: { key: string; value: { value: string } }[];
+}
+
+const statusKey = 'guestinfo.post_customization_script_execution_status';
+const reasonKey = 'guestinfo.post_customization_script_execution_failure_reason';
+
+describe('bootstrap cloud-init a guest cannot use fails guest customisation', () => {
+  let sim: RunningSimulator;
+  let author: VcdClient;
+  let endpoint: ReportEndpoint;
+  let fixture: TenantFixture;
+  let counter = 0;
+
+  before(async () => {
+    sim = await startTestSimulator({ speed: 1000 });
+    await longLivedSessions(sim);
+    author = await VcdClient.login(sim.url, 'acme-author', 'acme');
+    endpoint = await ReportEndpoint.start(sim, await VcdClient.provider(sim.url));
+    fixture = await tenantFixture(author, 'acme');
+  });
+  after(async () => {
+    await endpoint?.stop();
+    await sim?.close();
+  });
+
+  const guestProperty = (vm: VmBody, key: string) =>
+    (vm.section as unknown as ProductSectionJson[])
+      .filter((section) => section._type === 'ProductSectionType')
+      .flatMap((section) => section.property)
+      .find((property) => property.key === key)?.value.value;
+
+  /** Boots a VM with this userdata and waits for the guest's customisation status. */
+  const customizationOf = async (userdata: string) => {
+    const { href } = await bootstrapVm(author, fixture, `bad-init-${++counter}`, userdata);
+    return eventually(async () => {
+      const vApp = await author.get<{ children: { vm: VmBody[] } }>(href);
+      const vm = vApp.body.children.vm[0]!;
+      const status = guestProperty(vm, statusKey);
+      return status !== undefined && { vm, status, reason: guestProperty(vm, reasonKey) ?? '' };
+    });
+  };
+
+  it('a shell script instead of #cloud-config', async () => {
+    const result = await customizationOf('#!/bin/sh\necho hello\n');
+    assert.equal(result.status, '1');
+    assert.match(result.reason, /does not start with #cloud-config/);
+  });
+
+  it('#cloud-config that is not YAML', async () => {
+    const result = await customizationOf(
+      '#cloud-config\nwrite_files: [\n  - path: /etc/x\n    content: "unterminated\n',
+    );
+    assert.match(result.reason, /not valid YAML/);
+  });
+
+  it('#cloud-config without the bootstrap files', async () => {
+    const result = await customizationOf('#cloud-config\nruncmd:\n  - [echo, hello]\n');
+    assert.match(result.reason, /no write_files/);
+    const other = await customizationOf(
+      '#cloud-config\nwrite_files:\n  - path: /etc/motd\n    content: hello\n',
+    );
+    assert.match(other.reason, /no bootstrap settings \(\/etc\/cse\/bootstrap\.json\)/);
+  });
+
+  it('settings that are not the documented JSON, or a missing API token file', async () => {
+    const good = bootstrapCloudInit({
+      clusterId: 'urn:vcloud:entity:cseoss:k8scluster:00000000-0000-4000-8000-000000000001',
+      clusterName: 'broken',
+      vcdUrl: sim.url,
+      org: 'acme',
+      apiToken: 'token',
+      secret: 'secret',
+      capiYaml: 'kind: Namespace\n',
+    });
+    const notJson = good.replace(
+      /(path: \/etc\/cse\/bootstrap\.json\n(?:.*\n)*?\s+content: )\S+/,
+      `$1${Buffer.from('{ not json').toString('base64')}`,
+    );
+    assert.match((await customizationOf(notJson)).reason, /bootstrap\.json is not valid JSON/);
+    const noToken = good.replace(
+      /(path: \/etc\/cse\/vcd-api-token\n(?:.*\n)*?\s+content: )\S+/,
+      `$1${Buffer.from('').toString('base64')}`,
+    );
+    assert.match((await customizationOf(noToken)).reason, /no VCD API token \(\/etc\/cse\/vcd-api-token\)/);
+  });
+
+  it('nothing was reported, and /sim/state lists the failures', async () => {
+    assert.deepEqual(endpoint.reports, []);
+    const state = (await (await fetch(`${sim.url}/sim/state`)).json()) as {
+      slices: {
+        bootstraps: {
+          bootstraps: Record<string, unknown>;
+          customizationFailures: Record<string, { message: string }>;
+        };
+      };
+    };
+    assert.deepEqual(state.slices.bootstraps.bootstraps, {});
+    assert.equal(Object.keys(state.slices.bootstraps.customizationFailures).length, counter);
+  });
+
+  it('a VM without userdata is left alone', async () => {
+    const { href } = await bootstrapVm(author, fixture, 'no-userdata', '');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const vApp = await author.get<{ children: { vm: VmBody[] } }>(href);
+    assert.equal(vApp.body.children.vm[0]!.guestCustomizationStatus, 'GC_COMPLETE');
+    assert.equal(guestProperty(vApp.body.children.vm[0]!, statusKey), undefined);
+  });
+});
