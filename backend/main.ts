@@ -1,6 +1,7 @@
 import type { WorkerConfig } from './config/schema.ts';
 import { createTransport } from './bus/create-transport.ts';
 import { createApiHandler } from './api/api.ts';
+import { createClusterLifecycle } from './clusters/lifecycle.ts';
 import type { BehaviorHandler, RequestHandler, Transport } from './bus/transport.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetricsRegistry } from './observability/metrics.ts';
@@ -44,6 +45,12 @@ export async function startWorker(
     apiToken: config.vcd.apiToken,
     logger: log.child({ component: 'vcd' }),
   });
+  const clusters = createClusterLifecycle({
+    vcd,
+    config: config.clusters,
+    vcdUrl: config.vcd.url,
+    logger: log.child({ component: 'clusters' }),
+  });
   const readiness: ReadinessCheck[] = [
     () => ({ name: 'shutdown', ready: !stopping, detail: stopping ? 'worker is stopping' : undefined }),
   ];
@@ -72,13 +79,17 @@ export async function startWorker(
           transports: [config.bus.transport],
           logger: log.child({ component: 'api' }),
           maxBodyBytes: config.bus.maxBodyBytes,
+          clusters: clusters.service,
         }),
-      behavior: handlers.behavior,
+      behavior: handlers.behavior ?? clusters.behaviour,
     });
   } catch (error) {
     await health.close();
     throw error;
   }
+
+  // Without VCD credentials there is nothing to reconcile (tests of the bus alone).
+  if (config.vcd.apiToken) clusters.start();
 
   log.info(
     {
@@ -103,6 +114,7 @@ export async function startWorker(
         log.info({ reason }, 'worker stopping');
         // Stop consuming first and let in-flight requests reply; readiness already says we are going.
         await bus.transport?.stop(config.shutdownTimeoutMs);
+        await clusters.stop();
         await health.close();
         log.info('worker stopped');
       })();

@@ -28,6 +28,7 @@ import { negotiateApiVersion } from './http/api-version.ts';
 import { jsonBodies } from './http/body.ts';
 import { errorMiddleware, routeNotFound } from './http/error-handler.ts';
 import { faultListSchema, faultMiddleware, type FaultRule } from './infra/faults.ts';
+import { artifactsArea } from './infra/artifacts/contour.ts';
 import { bootstrapEmulationArea } from './infra/bootstrap/bootstrap-area.ts';
 import { listenHttp } from './net.ts';
 import { SimulatorStartError, type SimulatorOptions } from './options.ts';
@@ -58,6 +59,7 @@ const areas: SimArea[] = [
   ipSpacesArea,
   albArea,
   bootstrapEmulationArea, // the emulated bootstrap VM and CAPVCD behind vApps (+ admin /sim/bootstraps)
+  artifactsArea, // release artifacts the simulated world downloads (the Contour manifest)
 ];
 
 export interface RunningSimulator {

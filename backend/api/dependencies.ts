@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { VcdClient } from '../vcd/client.ts';
 import type { Principal } from './auth.ts';
+import type { ClusterService } from '../clusters/service.ts';
 
 export interface ApiDependencies {
   /** The worker's own VCD client (service account). */
@@ -9,6 +10,8 @@ export interface ApiDependencies {
   /** Transports this worker serves (`amqp`, `mqtt`), for `about`. */
   transports: string[];
   logger?: Logger;
+  /** The cluster lifecycle (create, delete, retry, kubeconfig, events, bootstrap reports); absent in read-only tests. */
+  clusters?: ClusterService;
 }
 
 /**

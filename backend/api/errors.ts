@@ -78,6 +78,18 @@ export const apiErrorCatalogue = {
     code: 'ACCESS_TO_RESOURCE_IS_FORBIDDEN',
     message: 'Cloud Director refused access: {reason}',
   },
+  clusterInvalid: {
+    status: 400,
+    code: 'INVALID_CLUSTER',
+    message: 'The cluster cannot be created: {reason}',
+  },
+  clusterConflict: { status: 409, code: 'CLUSTER_STATE_CONFLICT', message: '{reason}' },
+  bootstrapSecretInvalid: {
+    status: 403,
+    code: 'BOOTSTRAP_SECRET_INVALID',
+    message: "The report does not carry this cluster's one-time bootstrap secret",
+  },
+  invalidBootstrapReport: { status: 400, code: 'INVALID_BOOTSTRAP_REPORT', message: 'Bad bootstrap report: {reason}' },
   clusterNotFound: { status: 404, code: 'CLUSTER_NOT_FOUND', message: 'Cluster {id} does not exist' },
   vcdUnavailable: {
     status: 503,

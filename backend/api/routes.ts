@@ -5,6 +5,7 @@
 import { clusterEntityType, clusterSpecSchema } from '../../behaviours/index.ts';
 import { cseRights } from '../../behaviours/rights.ts';
 import { aboutHandler, aboutSchema } from './about.ts';
+import { clusterLifecycleRoutes } from './cluster-lifecycle.ts';
 import { clusterDetailSchema, clusterSummarySchema } from './cluster-view.ts';
 import { clusterIdPattern, clusterListQuery, getCluster, listClusters } from './clusters-read.ts';
 import type { ApiDependencies } from './dependencies.ts';
@@ -37,6 +38,11 @@ export const componentSchemas: Record<string, JsonSchema> = {
   Cluster: clusterDetailSchema(clusterSpecSchema, statusSchema),
   ClusterPage: page('#/components/schemas/ClusterSummary'),
   KubernetesTemplate: kubernetesTemplateSchema,
+  ClusterAccepted: {
+    type: 'object',
+    required: ['id', 'phase'],
+    properties: { id: { type: 'string' }, phase: { type: 'string' } },
+  },
   KubernetesTemplateList: {
     type: 'object',
     required: ['resultTotal', 'values'],
@@ -112,5 +118,17 @@ export function buildRoutes(dependencies: ApiDependencies): Route[] {
       handler: (context) => listTemplates(dependencies, context),
     },
   ];
+  if (dependencies.clusters) {
+    const createSchema: JsonSchema = {
+      ...clusterSpecSchema,
+      required: [...((clusterSpecSchema['required'] as string[]) ?? []), 'apiToken'],
+      properties: {
+        ...(clusterSpecSchema['properties'] as Record<string, JsonSchema>),
+        apiToken: { type: 'string', description: "The owner's VCD API (refresh) token; stored only in the secure section" },
+        apiTokenId: { type: 'string', description: 'Id of that token when it was created for this cluster (revoked on delete)' },
+      },
+    };
+    routes.push(...clusterLifecycleRoutes(dependencies, dependencies.clusters, API_BASE, createSchema));
+  }
   return routes;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clustersConfigSchema } from './clusters-schema.ts';
 
 /**
  * The worker's configuration. Every leaf can come from the YAML file (`--config`) or from an
@@ -112,6 +113,7 @@ export const workerConfigSchema = z
       })
       .strict()
       .default({}),
+    clusters: clustersConfigSchema,
     shutdownTimeoutMs: milliseconds.default(10_000),
   })
   .strict();

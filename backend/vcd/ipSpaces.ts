@@ -41,20 +41,27 @@ export function listAllocations(client: VcdClient, ipSpaceId: string): Promise<I
   });
 }
 
-/** Allocates one floating IP; answers the allocation (read back by value). */
-export async function allocateFloatingIp(
-  client: VcdClient,
-  ipSpaceId: string,
-  wait?: TaskWaitOptions,
-): Promise<IpSpaceAllocation> {
-  const response = await client.post(`${API}/ipSpaces/${enc(ipSpaceId)}/allocate`, {
-    type: 'FLOATING_IP',
-    quantity: 1,
-  });
+/** Starts allocating one floating IP (always a task); answers the task's location, to record before waiting. */
+export async function startFloatingIpAllocation(client: VcdClient, ipSpaceId: string): Promise<string> {
+  const response = await client.post(
+    `${API}/ipSpaces/${enc(ipSpaceId)}/allocate`,
+    { type: 'FLOATING_IP', quantity: 1 },
+    { retry: 'never' },
+  );
   if (!response.location) {
     throw new VcdError(502, 'NO_TASK', 'VCD answered an IP space allocation without a task');
   }
-  const task = await waitForTask(client, response.location, wait);
+  return response.location;
+}
+
+/** Waits for an allocation task and answers the allocation it made (read back by value). */
+export async function allocationFromTask(
+  client: VcdClient,
+  ipSpaceId: string,
+  location: string,
+  wait?: TaskWaitOptions,
+): Promise<IpSpaceAllocation> {
+  const task = await waitForTask(client, location, wait);
   const content = task.result?.resultContent;
   const parsed: unknown = typeof content === 'string' ? JSON.parse(content) : content;
   const first = Array.isArray(parsed)

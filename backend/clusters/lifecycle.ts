@@ -1,0 +1,50 @@
+/** Wires the cluster lifecycle of one worker: store, secret vault, reconciler, service and behaviour handler. */
+import type { Logger } from 'pino';
+import type { BehaviorHandler } from '../bus/transport.ts';
+import type { ClustersConfig } from '../config/clusters-schema.ts';
+import type { VcdClient } from '../vcd/client.ts';
+import { clusterBehaviourHandler } from './behaviours.ts';
+import { configProviderSettings, type ProviderSettingsSource } from './provider-settings.ts';
+import { Reconciler } from './reconciler.ts';
+import { SecretVault } from './secrets.ts';
+import { ClusterService } from './service.ts';
+import { ClusterStore } from './store.ts';
+
+export interface ClusterLifecycle {
+  service: ClusterService;
+  reconciler: Reconciler;
+  behaviour: BehaviorHandler;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export function createClusterLifecycle(options: {
+  vcd: VcdClient;
+  config: ClustersConfig;
+  vcdUrl: string;
+  logger: Logger;
+  settings?: ProviderSettingsSource;
+}): ClusterLifecycle {
+  const store = new ClusterStore(options.vcd);
+  const secrets = new SecretVault(options.vcd);
+  const reconciler = new Reconciler({
+    store,
+    vcd: options.vcd,
+    secrets,
+    settings: options.settings ?? configProviderSettings(options.config, options.vcdUrl),
+    logger: options.logger,
+    holder: options.config.workerId,
+    leaseMs: options.config.leaseMs,
+    resyncMs: options.config.resyncMs,
+    concurrency: options.config.concurrency,
+  });
+  const wake = (id: string) => reconciler.wake(id);
+  const service = new ClusterService({ store, vcd: options.vcd, secrets, wake });
+  return {
+    service,
+    reconciler,
+    behaviour: clusterBehaviourHandler({ secrets, service, wake }),
+    start: () => reconciler.start(),
+    stop: () => reconciler.stop(),
+  };
+}

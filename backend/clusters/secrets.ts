@@ -1,0 +1,80 @@
+/**
+ * The cluster's secrets (owner's API token, bootstrap secret, kubeconfig) live only in the entity's secure
+ * `private` section, which VCD never returns through the entity API: it hands it to behaviour executors only. So
+ * this vault learns them from behaviour invocations this worker receives (hooks carry the entity), from the API
+ * call that created the cluster, and, when it knows nothing (after a restart), by invoking a behaviour on the
+ * entity itself and reading the invocation that comes back. Only values that never change, plus the kubeconfig
+ * once set, are kept in memory.
+ */
+import { clusterBehaviourId } from '../../behaviours/index.ts';
+import type { VcdClient } from '../vcd/client.ts';
+import { invokeBehavior } from '../vcd/rde-writes.ts';
+import type { ClusterSecrets } from './spec.ts';
+
+export class SecretsUnavailableError extends Error {
+  override readonly name = 'SecretsUnavailableError';
+}
+
+export interface SecretSource {
+  read(clusterId: string): Promise<ClusterSecrets>;
+  remember(clusterId: string, secrets: ClusterSecrets | undefined): void;
+  forget(clusterId: string): void;
+}
+
+export class SecretVault implements SecretSource {
+  readonly #known = new Map<string, ClusterSecrets>();
+  readonly #pending = new Map<string, Promise<ClusterSecrets>>();
+
+  constructor(private readonly vcd: VcdClient) {}
+
+  remember(clusterId: string, secrets: ClusterSecrets | undefined): void {
+    if (!secrets || typeof secrets !== 'object') return;
+    const clean: ClusterSecrets = {};
+    for (const key of ['kubeconfig', 'apiToken', 'apiTokenId', 'bootstrapSecret'] as const) {
+      const value = secrets[key];
+      if (typeof value === 'string' && value !== '' && value !== '******') clean[key] = value;
+    }
+    if (Object.keys(clean).length === 0) return;
+    this.#known.set(clusterId, { ...this.#known.get(clusterId), ...clean });
+  }
+
+  forget(clusterId: string): void {
+    this.#known.delete(clusterId);
+  }
+
+  async read(clusterId: string): Promise<ClusterSecrets> {
+    const known = this.#known.get(clusterId);
+    if (known?.apiToken && known.bootstrapSecret) return known;
+    let pending = this.#pending.get(clusterId);
+    if (!pending) {
+      pending = this.#fetch(clusterId).finally(() => this.#pending.delete(clusterId));
+      this.#pending.set(clusterId, pending);
+    }
+    return pending;
+  }
+
+  /** Fresh read of the kubeconfig (set once, after the bootstrap reported it). */
+  async kubeconfig(clusterId: string): Promise<string | undefined> {
+    const known = await this.read(clusterId);
+    if (known.kubeconfig) return known.kubeconfig;
+    return (await this.#fetch(clusterId)).kubeconfig;
+  }
+
+  async #fetch(clusterId: string): Promise<ClusterSecrets> {
+    // The invocation reaches this worker's behaviour handler, which calls `remember` before the task ends.
+    await invokeBehavior(
+      this.vcd,
+      clusterId,
+      clusterBehaviourId('reconcileAfterUpdate'),
+      { arguments: { reason: 'read-secrets' } },
+      { initialPollMs: 10, maxPollMs: 100, timeoutMs: 60_000 },
+    );
+    const known = this.#known.get(clusterId);
+    if (!known) {
+      throw new SecretsUnavailableError(
+        `the secure section of cluster ${clusterId} did not reach this worker; check that the worker receives MQTT behaviour invocations`,
+      );
+    }
+    return known;
+  }
+}

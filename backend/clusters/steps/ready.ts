@@ -1,0 +1,25 @@
+/** Step (j): the cluster is Ready — node pools as the Kubernetes API sees them, endpoints and versions in status. */
+import { nodeAddresses } from '../../kube/client.ts';
+import { DONE, type ClusterScope, type PhaseOutcome } from '../scope.ts';
+import { kubeClientOf } from './contour.ts';
+
+export async function markReady(scope: ClusterScope): Promise<PhaseOutcome> {
+  const nodes = await nodeAddresses(await kubeClientOf(scope), false);
+  const readyControlPlane = nodes.filter((node) => node.controlPlane && node.ready).length;
+  const readyWorkers = nodes.filter((node) => !node.controlPlane && node.ready).length;
+  // Nodes do not say which pool they belong to in every distribution; spread the ready count in pool order.
+  let left = readyWorkers;
+  scope.status.nodePools = [
+    {
+      name: 'control-plane',
+      desired: scope.spec.controlPlane.count,
+      ready: Math.min(readyControlPlane, scope.spec.controlPlane.count),
+    },
+    ...scope.spec.workerPools.map((pool) => {
+      const ready = Math.min(pool.count, left);
+      left -= ready;
+      return { name: pool.name, desired: pool.count, ready };
+    }),
+  ];
+  return DONE;
+}

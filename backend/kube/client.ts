@@ -1,0 +1,161 @@
+/**
+ * A workload cluster's Kubernetes API from its admin kubeconfig (`@kubernetes/client-node`): server-side apply of
+ * a multi-document manifest, reads, and waiting until Deployments, DaemonSets and Jobs are done rolling out —
+ * polled with short backoff, since a watch per object is more machinery than these few objects need.
+ */
+import {
+  KubeConfig,
+  KubernetesObjectApi,
+  PatchStrategy,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
+import { parseAllDocuments } from 'yaml';
+
+export const FIELD_MANAGER = 'cse';
+
+export interface KubeObject extends KubernetesObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; [key: string]: unknown };
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** The documents of a YAML stream that are Kubernetes objects (empty documents dropped). */
+export function parseManifest(text: string): KubeObject[] {
+  const objects: KubeObject[] = [];
+  for (const document of parseAllDocuments(text)) {
+    if (document.errors.length > 0)
+      throw new Error(`manifest is not valid YAML: ${document.errors[0]!.message}`);
+    const value = document.toJSON() as unknown;
+    if (value === null || value === undefined) continue;
+    const object = value as Partial<KubeObject>;
+    if (typeof object !== 'object' || !object.apiVersion || !object.kind || !object.metadata?.name) {
+      throw new Error('manifest holds a document that is not a Kubernetes object');
+    }
+    objects.push(object as KubeObject);
+  }
+  return objects;
+}
+
+export class KubeClient {
+  readonly api: KubernetesObjectApi;
+
+  constructor(kubeconfig: string) {
+    const config = new KubeConfig();
+    config.loadFromString(kubeconfig);
+    this.api = KubernetesObjectApi.makeApiClient(config);
+  }
+
+  /** Server-side apply, our field manager, conflicts forced (we own these objects). */
+  async apply(object: KubeObject): Promise<KubeObject> {
+    return (await this.api.patch(
+      object,
+      undefined,
+      undefined,
+      FIELD_MANAGER,
+      true,
+      PatchStrategy.ServerSideApply,
+    )) as KubeObject;
+  }
+
+  /** Applies in order: CRDs and namespaces first, so later documents find their kinds. */
+  async applyAll(objects: KubeObject[]): Promise<void> {
+    const first = (object: KubeObject) =>
+      object.kind === 'Namespace' || object.kind === 'CustomResourceDefinition' ? 0 : 1;
+    for (const object of [...objects].sort((a, b) => first(a) - first(b))) await this.apply(object);
+  }
+
+  async read(
+    apiVersion: string,
+    kind: string,
+    name: string,
+    namespace?: string,
+  ): Promise<KubeObject | undefined> {
+    try {
+      return (await this.api.read({ apiVersion, kind, metadata: { name, namespace } })) as KubeObject;
+    } catch (error) {
+      if ((error as { code?: number }).code === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async list(apiVersion: string, kind: string, namespace?: string): Promise<KubeObject[]> {
+    return (await this.api.list(apiVersion, kind, namespace)).items as KubeObject[];
+  }
+}
+
+/** Whether a workload object has finished rolling out (Deployment available, DaemonSet ready, Job complete). */
+export function rolledOut(object: KubeObject | undefined): boolean {
+  if (!object) return false;
+  const status = (object.status ?? {}) as Record<string, unknown>;
+  const number = (key: string) => (typeof status[key] === 'number' ? (status[key] as number) : 0);
+  switch (object.kind) {
+    case 'Deployment': {
+      const desired = typeof object.spec?.['replicas'] === 'number' ? (object.spec['replicas'] as number) : 1;
+      return number('availableReplicas') >= desired && number('updatedReplicas') >= desired;
+    }
+    case 'DaemonSet': {
+      const desired = number('desiredNumberScheduled');
+      return desired > 0 && number('numberReady') >= desired && number('updatedNumberScheduled') >= desired;
+    }
+    case 'Job': {
+      const conditions = (status['conditions'] as Array<{ type: string; status: string }> | undefined) ?? [];
+      return number('succeeded') >= 1 || conditions.some((c) => c.type === 'Complete' && c.status === 'True');
+    }
+    default:
+      return true;
+  }
+}
+
+/** Waits until every named workload has rolled out; short backoff, bounded by `timeoutMs`. */
+export async function waitForRollout(
+  client: KubeClient,
+  workloads: Array<{ apiVersion: string; kind: string; name: string; namespace?: string }>,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let delay = 25;
+  for (;;) {
+    const pending: string[] = [];
+    for (const workload of workloads) {
+      const object = await client.read(workload.apiVersion, workload.kind, workload.name, workload.namespace);
+      if (!rolledOut(object)) pending.push(`${workload.kind}/${workload.name}`);
+    }
+    if (pending.length === 0) return;
+    if (Date.now() + delay > deadline) {
+      throw new RolloutTimeoutError(
+        `not ready within ${Math.round(timeoutMs / 1000)} s: ${pending.join(', ')}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    delay = Math.min(500, delay * 2);
+  }
+}
+
+export class RolloutTimeoutError extends Error {
+  override readonly name = 'RolloutTimeoutError';
+}
+
+/** InternalIP of each node; `workersOnly` leaves out control-plane nodes. */
+export async function nodeAddresses(
+  client: KubeClient,
+  workersOnly: boolean,
+): Promise<Array<{ name: string; ip: string; ready: boolean; controlPlane: boolean }>> {
+  const nodes = await client.list('v1', 'Node');
+  return nodes
+    .map((node) => {
+      const labels = node.metadata.labels ?? {};
+      const controlPlane =
+        'node-role.kubernetes.io/control-plane' in labels || 'node-role.kubernetes.io/master' in labels;
+      const status = (node.status ?? {}) as {
+        addresses?: Array<{ type: string; address: string }>;
+        conditions?: Array<{ type: string; status: string }>;
+      };
+      const ip = status.addresses?.find((address) => address.type === 'InternalIP')?.address ?? '';
+      const ready = status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+      return { name: node.metadata.name, ip, ready, controlPlane };
+    })
+    .filter((node) => node.ip !== '' && (!workersOnly || !node.controlPlane));
+}

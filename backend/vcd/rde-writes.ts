@@ -1,0 +1,40 @@
+/**
+ * Writes to cluster entities beyond create/delete: an ETag-guarded update (412 when someone else wrote first) and
+ * a behaviour invocation (202 + task). VCD keeps secure fields that a PUT omits or masks.
+ */
+import type { VcdClient } from './client.ts';
+import type { RdeEntity } from './rde.ts';
+import { settle, type TaskWaitOptions, type VcdTask } from './tasks.ts';
+
+const API = '/cloudapi/1.0.0';
+const enc = encodeURIComponent;
+
+/** PUT with `If-Match`; answers the new ETag (read back when VCD does not send one). */
+export async function updateEntity<E>(
+  client: VcdClient,
+  rde: RdeEntity<E>,
+  etag: string | undefined,
+): Promise<string | undefined> {
+  const response = await client.put(`${API}/entities/${enc(rde.id)}`, rde, { ifMatch: etag, retry: 'never' });
+  if (response.etag) return response.etag;
+  const again = await client.get(`${API}/entities/${enc(rde.id)}`);
+  return again.etag;
+}
+
+/** Invokes a behaviour on an entity and waits for its task; answers the task. */
+export async function invokeBehavior(
+  client: VcdClient,
+  entityId: string,
+  behaviorId: string,
+  body: { arguments?: Record<string, unknown>; metadata?: Record<string, unknown> } = {},
+  wait?: TaskWaitOptions,
+): Promise<VcdTask | undefined> {
+  const response = await client.post(
+    `${API}/entities/${enc(entityId)}/behaviors/${enc(behaviorId)}/invocations`,
+    body,
+    {
+      retry: 'never',
+    },
+  );
+  return (await settle(client, response, wait)).task;
+}

@@ -1,0 +1,35 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Router } from 'express';
+import type { SimContext } from '../../context.ts';
+
+/**
+ * The simulated world has no internet, so the simulator mirrors the one release artifact clusters need: a
+ * Contour-shaped manifest written for this project (`contour-v1.33.6.yaml` beside this file). Workers pointed at
+ * the simulator use its URL and sha256 (`contourArtifact(simUrl)`).
+ */
+const file = new URL('./contour-v1.33.6.yaml', import.meta.url);
+const CONTOUR_VERSION = 'v1.33.6';
+export const CONTOUR_ARTIFACT_PATH = `/sim-artifacts/contour/${CONTOUR_VERSION}/contour.yaml`;
+
+let cached: { text: Buffer; sha256: string } | undefined;
+function artifact(): { text: Buffer; sha256: string } {
+  if (!cached) {
+    const text = readFileSync(file);
+    cached = { text, sha256: createHash('sha256').update(text).digest('hex') };
+  }
+  return cached;
+}
+
+export function contourArtifact(simUrl: string): { url: string; sha256: string; version: string } {
+  return { url: `${simUrl.replace(/\/+$/, '')}${CONTOUR_ARTIFACT_PATH}`, sha256: artifact().sha256, version: CONTOUR_VERSION };
+}
+
+/** `GET /sim-artifacts/contour/v1.33.6/contour.yaml` (no login, like a public release download). */
+export function artifactsArea(_ctx: SimContext): Router {
+  const router = Router();
+  router.get(CONTOUR_ARTIFACT_PATH, (_req, res) => {
+    res.type('application/yaml').send(artifact().text);
+  });
+  return router;
+}
