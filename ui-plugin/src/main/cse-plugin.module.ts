@@ -1,17 +1,36 @@
 import { HttpClientModule } from '@angular/common/http';
 import { NgModule } from '@angular/core';
 import { RouterModule, type Routes } from '@angular/router';
+import { ClusterDetailComponent } from './clusters/detail/cluster-detail.component';
 import { ClusterListComponent } from './clusters/list/cluster-list.component';
+import { ClusterWizardComponent } from './clusters/wizard/cluster-wizard.component';
 
-const routes: Routes = [{ path: '', component: ClusterListComponent }];
+/**
+ * The plugin's pages under its extension route: the list, the wizard (`new`, a modal over the list, as VCD's own
+ * wizards are), and one cluster (`{id}`).
+ */
+export const clusterRoutes: Routes = [
+  {
+    path: '',
+    component: ClusterListComponent,
+    children: [{ path: 'new', component: ClusterWizardComponent }],
+  },
+  { path: ':id', component: ClusterDetailComponent },
+];
 
 /**
  * The module Cloud Director loads from `bundle.js` (named in manifest.json's extension point) and
  * mounts under the extension's route.
  */
 @NgModule({
-  imports: [HttpClientModule, RouterModule.forChild(routes), ClusterListComponent],
+  imports: [
+    HttpClientModule,
+    RouterModule.forChild(clusterRoutes),
+    ClusterListComponent,
+    ClusterWizardComponent,
+    ClusterDetailComponent,
+  ],
 })
 export class CsePluginModule {}
 
-export { ClusterListComponent };
+export { ClusterListComponent, ClusterWizardComponent, ClusterDetailComponent };

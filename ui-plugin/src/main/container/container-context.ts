@@ -24,6 +24,11 @@ export class ContainerContext {
   readonly assetUrl = inject(EXTENSION_ASSET_URL, { optional: true }) ?? '';
   private readonly tokenHolder = inject(AuthTokenHolderService);
 
+  /** The session's bearer token (read at each call: the container refreshes it). */
+  get sessionToken(): string {
+    return this.tokenHolder.token;
+  }
+
   get isProvider(): boolean {
     return this.scope === 'service-provider';
   }

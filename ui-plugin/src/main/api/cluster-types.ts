@@ -1,0 +1,90 @@
+import type { ClusterSpec, FieldError } from '@cse/cluster-spec-rules';
+
+/** The wire shapes of `/api/cse/v1/clusters` (docs/api.md), as the plugin reads them. */
+
+export const clusterPhases = ['Pending', 'Provisioning', 'Ready', 'Updating', 'Deleting', 'Failed'] as const;
+export type ClusterPhase = (typeof clusterPhases)[number];
+
+export interface ClusterEvent {
+  time: string;
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+}
+
+export interface NodePoolStatus {
+  name: string;
+  desired: number;
+  ready: number;
+}
+
+export interface ClusterStatus {
+  phase?: ClusterPhase;
+  message?: string;
+  operation?: { name: string; step?: string; startedAt?: string; stepStartedAt?: string };
+  bootstrap?: { phase?: string; status?: 'succeeded' | 'failed'; message?: string; reportedAt?: string };
+  endpoints?: {
+    controlPlane?: { host: string; port: number };
+    ingress?: { host: string; ports?: number[] };
+  };
+  nodePools?: NodePoolStatus[];
+  versions?: { kubernetes?: string; tkg?: string; template?: string };
+  events?: ClusterEvent[];
+}
+
+/** One cluster as the API returns it (list items and `GET …/{id}`). */
+export interface Cluster {
+  id: string;
+  name: string;
+  org?: { id?: string; name: string };
+  owner?: { id?: string; name: string };
+  createdAt?: string;
+  spec: ClusterSpec;
+  status: ClusterStatus;
+}
+
+/** A node of the workload cluster (`GET …/{id}`'s `nodes`, when the API reports them). */
+export interface ClusterNode {
+  name: string;
+  pool: string;
+  ip?: string;
+  ready?: boolean;
+}
+
+export interface ClusterDetail extends Cluster {
+  nodes?: ClusterNode[];
+}
+
+/** VCD's paged collection body. */
+export interface Page<T> {
+  resultTotal: number;
+  pageCount: number;
+  page: number;
+  pageSize: number;
+  values: T[];
+}
+
+/** A Kubernetes template published to the organisation (`GET /api/cse/v1/templates`). */
+export interface KubernetesTemplate {
+  name: string;
+  kubernetesVersion?: string;
+  tkgVersion?: string;
+  /** `supported`, `deprecated`, `expired`…: where the template is in its provider-set lifecycle. */
+  lifecycle?: string;
+  expiresAt?: string | null;
+  description?: string;
+}
+
+/** `POST /api/cse/v1/clusters`: the spec plus the owner's VCD API token. */
+export type ClusterCreateRequest = ClusterSpec & { apiToken: string; apiTokenId?: string };
+
+export interface ClusterCreated {
+  id: string;
+}
+
+/** The error body of the API: VCD's `{minorErrorCode, message}`, with field errors for a refused spec. */
+export interface ApiErrorBody {
+  minorErrorCode?: string;
+  message?: string;
+  errors?: FieldError[];
+}

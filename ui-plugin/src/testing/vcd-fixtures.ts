@@ -1,0 +1,118 @@
+import type { HttpTestingController } from '@angular/common/http/testing';
+import type { Cluster, ClusterPhase, Page } from '../main/api/cluster-types';
+
+/** Canned VCD and CSE API answers for specs, shaped like the simulator's. */
+export const api = 'https://vcd.example.test';
+
+export const vdc = { id: 'urn:vcloud:vdc:1111', name: 'acme-vdc' };
+export const networks = [
+  {
+    id: 'urn:vcloud:network:a',
+    name: 'acme-k8s-net',
+    orgVdc: vdc,
+    connection: { routerRef: { id: 'urn:vcloud:gateway:alb', name: 'acme-edge-ipspace' } },
+    subnets: { values: [{ gateway: '10.10.1.1', prefixLength: 24 }] },
+  },
+  {
+    id: 'urn:vcloud:network:b',
+    name: 'acme-plain-net',
+    orgVdc: vdc,
+    connection: { routerRef: { id: 'urn:vcloud:gateway:noalb', name: 'acme-edge-noalb' } },
+    subnets: { values: [{ gateway: '10.10.3.1', prefixLength: 24 }] },
+  },
+];
+export const templates = [
+  {
+    name: 'ubuntu-2204-kube-v1.28.7',
+    kubernetesVersion: 'v1.28.7',
+    tkgVersion: 'v2.5.0',
+    lifecycle: 'supported',
+  },
+  {
+    name: 'ubuntu-2204-kube-v1.27.5',
+    kubernetesVersion: 'v1.27.5',
+    tkgVersion: 'v2.4.0',
+    lifecycle: 'deprecated',
+  },
+];
+
+export function page<T>(values: T[], total = values.length, pageNumber = 1, pageSize = 128): Page<T> {
+  return {
+    resultTotal: total,
+    pageCount: Math.max(1, Math.ceil(total / pageSize)),
+    page: pageNumber,
+    pageSize,
+    values,
+  };
+}
+
+const path = (url: string) => url.split('?')[0];
+
+/** Answers the requests the wizard makes when it opens: VDCs, templates and the session's rights. */
+export function flushWizardStart(
+  http: HttpTestingController,
+  rights: string[] = ['API Tokens: Manage'],
+): void {
+  http.expectOne((r) => path(r.url) === `${api}/cloudapi/1.0.0/vdcs`).flush(page([vdc]));
+  http.expectOne(`${api}/api/cse/v1/templates`).flush(templates);
+  http
+    .expectOne(`${api}/cloudapi/1.0.0/sessions/current`)
+    .flush({ user: { id: 'u', name: 'acme-author' }, org: { id: 'o', name: 'acme' }, rights });
+}
+
+/** Answers the requests for a VDC's policies, profiles, networks and their gateways' load balancers. */
+export function flushVdcOptions(http: HttpTestingController): void {
+  http
+    .expectOne((r) => path(r.url) === `${api}/cloudapi/2.0.0/vdcs/${vdc.id}/computePolicies`)
+    .flush(
+      page([
+        { id: 'p0', name: 'System Default', cpuCount: null, memory: null },
+        { id: 'p1', name: 'TKG small', isSizingOnly: true, cpuCount: 2, memory: 4096 },
+        { id: 'p2', name: 'TKG medium', isSizingOnly: true, cpuCount: 2, memory: 8192 },
+      ]),
+    );
+  http
+    .expectOne((r) => path(r.url) === `${api}/cloudapi/1.0.0/orgVdcStorageProfiles`)
+    .flush(page([{ id: 's1', name: 'gold-storage-policy', default: true }]));
+  http.expectOne((r) => path(r.url) === `${api}/cloudapi/1.0.0/orgVdcNetworks`).flush(page(networks));
+  http
+    .expectOne(`${api}/cloudapi/1.0.0/edgeGateways/urn:vcloud:gateway:alb/loadBalancer`)
+    .flush({ enabled: true });
+  http
+    .expectOne(`${api}/cloudapi/1.0.0/edgeGateways/urn:vcloud:gateway:noalb/loadBalancer`)
+    .flush({ enabled: false });
+}
+
+export function cluster(name: string, phase: ClusterPhase, extra: Partial<Cluster> = {}): Cluster {
+  return {
+    id: `urn:vcloud:entity:cseoss:k8scluster:${name}`,
+    name,
+    owner: { name: 'acme-author' },
+    createdAt: '2026-11-25T10:00:00Z',
+    spec: {
+      name,
+      orgVdc: 'acme-vdc',
+      network: 'acme-k8s-net',
+      template: templates[0]!.name,
+      controlPlane: { count: 1, diskGiB: 20 },
+      workerPools: [{ name: 'workers', count: 2, diskGiB: 20 }],
+    },
+    status: {
+      phase,
+      ...(phase === 'Ready'
+        ? {
+            versions: { kubernetes: 'v1.28.7+vmware.1', tkg: 'v2.5.0' },
+            endpoints: {
+              controlPlane: { host: '203.0.113.10', port: 6443 },
+              ingress: { host: '203.0.113.11' },
+            },
+            nodePools: [
+              { name: 'control-plane', desired: 1, ready: 1 },
+              { name: 'workers', desired: 2, ready: 2 },
+            ],
+          }
+        : {}),
+    },
+    ...extra,
+  };
+}
