@@ -300,6 +300,21 @@ describe('emulated bootstrap and CAPVCD: create, kubectl, day-2 resize, delete',
     assert.match(cluster.kubeApi!.url, /^https:\/\/127\.0\.0\.1:\d+$/);
   });
 
+  it('deleting the bootstrap VM drops its bootstrap record', async () => {
+    const href = (await queryRecords<{ href: string }>(author, 'vApp', `name==${clusterName}-bootstrap`))
+      .record[0]!.href;
+    const undeploy = await author.post<VcdTask>(`${href}/action/undeploy`, {
+      undeployPowerAction: 'powerOff',
+    });
+    assert.equal((await author.waitForTask(undeploy.body.href)).status, 'success');
+    const deleted = await author.delete<VcdTask>(href);
+    assert.equal((await author.waitForTask(deleted.body.href)).status, 'success');
+    const state = (await (await fetch(`${sim.url}/sim/state`)).json()) as {
+      slices: { bootstraps: { bootstraps: Record<string, unknown> } };
+    };
+    assert.deepEqual(state.slices.bootstraps.bootstraps, {});
+  });
+
   it('deleting the cluster vApp stops its Kubernetes API and releases its IPs', async () => {
     const undeploy = await author.post<VcdTask>(`${clusterVAppHref}/action/undeploy`, {
       undeployPowerAction: 'powerOff',

@@ -80,7 +80,8 @@ export function bootstrapEmulationArea(ctx: SimContext): Router {
   };
   vmRuntime(ctx).onBooted(onBooted);
 
-  // A bootstrap VM powered off or deleted stops its bootstrap; a deleted cluster vApp its cluster.
+  // A bootstrap VM powered off or deleted stops its bootstrap, and a deleted one takes its record
+  // along (deleting what a create made leaves the world as before); a deleted cluster vApp its cluster.
   ctx.store.onChanged(() => {
     const vms = vAppsSlice.of(ctx.store.world).vms;
     for (const [vmId, run] of runs) {
@@ -90,6 +91,10 @@ export function bootstrapEmulationArea(ctx: SimContext): Router {
         run.stop(vm ? 'the bootstrap VM was powered off' : 'the bootstrap VM was deleted');
       }
     }
+    const records = state();
+    for (const vmId of Object.keys(records.bootstraps)) if (!vms[vmId]) delete records.bootstraps[vmId];
+    for (const vmId of Object.keys(records.customizationFailures))
+      if (!vms[vmId]) delete records.customizationFailures[vmId];
     capvcd.sweep();
   });
   ctx.store.onReplaced(() => {

@@ -59,17 +59,18 @@ export class CapvcdEmulator implements ClusterProvisioner {
   ): void {
     const world = this.ctx.store.world;
     const now = this.ctx.clock.iso();
+    const placement = resolvePlacement(world, manifest);
+    const gatewayId = gatewayOf(placement.network);
+    const poolName = controlPlanePoolName(manifest.clusterName, manifest.rdeId ?? clusterId);
+    // The load balancer comes first in CAPVCD's VCDCluster reconcile: no VM without it. It is
+    // looked up by name on every pass (the worker may have re-created it for a retry).
+    const pool = adoptControlPlanePool(world, gatewayId, poolName);
     let cluster = this.#clusters()[clusterId];
     if (!cluster) {
-      const placement = resolvePlacement(world, manifest);
       const controlPlane = resolveMachineGroup(world, placement, manifest.controlPlane, 'control-plane');
-      const workerPools = manifest.workerPools.map((pool) =>
-        resolveMachineGroup(world, placement, pool, 'worker'),
+      const workerPools = manifest.workerPools.map((group) =>
+        resolveMachineGroup(world, placement, group, 'worker'),
       );
-      const gatewayId = gatewayOf(placement.network);
-      const poolName = controlPlanePoolName(manifest.clusterName, manifest.rdeId ?? clusterId);
-      // The load balancer comes first in CAPVCD's VCDCluster reconcile: no VM without it.
-      const pool = adoptControlPlanePool(world, gatewayId, poolName);
       const vApp = createClusterVApp(world, this.ctx.store.ids, placement, manifest.clusterName, owner, now);
       cluster = {
         clusterId,
@@ -93,6 +94,7 @@ export class CapvcdEmulator implements ClusterProvisioner {
       };
       this.#clusters()[clusterId] = cluster;
     }
+    cluster.controlPlanePoolId = pool.id;
     this.#scaleGroup(cluster, cluster.controlPlane);
     this.#updatePoolMembers(cluster);
     this.ctx.store.changed();
