@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RunningSimulator } from '../../sim/server.ts';
-import { startTestSimulator, VcdClient, type VcdPage } from '../helpers/vcd.ts';
+import { SimAdmin, VcdClient, type VcdPage } from '../helpers/vcd.ts';
 import {
   albGateway,
   asyncCall,
@@ -12,6 +12,7 @@ import {
   tenantFixture,
   virtualServiceBody,
   type AlbGatewayFixture,
+  startFastSimulator,
 } from './support/infra.ts';
 
 interface Summary {
@@ -32,7 +33,7 @@ describe('virtual service health follows the pool members’ VMs', () => {
   let vAppHref: string;
 
   before(async () => {
-    sim = await startTestSimulator({ speed: 1000 });
+    sim = await startFastSimulator();
     acme = await VcdClient.login(sim.url, 'acme-author', 'acme');
     fixture = await albGateway(acme, 'acme-edge-uplink');
     const vApp = await createVApp(acme, await tenantFixture(acme, 'acme', 'acme-k8s-net-uplink'), {
@@ -56,6 +57,9 @@ describe('virtual service health follows the pool members’ VMs', () => {
       { ipAddress: vmIp },
       { ipAddress: '10.10.2.199', enabled: false },
     ]);
+    // Hold the realisation (10 s of clock time) so the pending state is observable, then jump it.
+    const admin = new SimAdmin(sim.url);
+    await admin.latency({ durations: { albRealization: 10_000_000 } });
     const response = await acme.post(
       '/cloudapi/1.0.0/loadBalancer/virtualServices',
       virtualServiceBody(fixture, 'health-vs', poolId, '198.51.100.20'),
@@ -64,6 +68,8 @@ describe('virtual service health follows the pool members’ VMs', () => {
     const pending = await summary('health-vs');
     assert.equal(pending.status, 'PENDING');
     assert.equal(pending.healthStatus, 'UNKNOWN');
+    await admin.latency({ durations: { albRealization: 8_000 } });
+    await admin.advance(10_000);
     await acme.waitForTask(response.headers.get('location')!);
     const realized = await summary('health-vs');
     assert.equal(realized.status, 'REALIZED');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { RunningSimulator } from '../../sim/server.ts';
-import { SimAdmin, startTestSimulator, VcdClient, type VcdTask } from '../helpers/vcd.ts';
+import { SimAdmin, VcdClient, type VcdTask } from '../helpers/vcd.ts';
 import {
   albGateway,
   asyncCall,
@@ -14,6 +14,7 @@ import {
   type TenantFixture,
   type VAppBody,
   type VmBody,
+  startFastSimulator,
 } from './support/infra.ts';
 
 describe('task failures from fault injection (VM boot, guest, IP allocation, ALB realisation, pool exhaustion)', () => {
@@ -23,7 +24,7 @@ describe('task failures from fault injection (VM boot, guest, IP allocation, ALB
   let fixture: TenantFixture;
 
   before(async () => {
-    sim = await startTestSimulator({ speed: 1000 });
+    sim = await startFastSimulator();
     admin = new SimAdmin(sim.url);
     acme = await VcdClient.login(sim.url, 'acme-author', 'acme');
     fixture = await tenantFixture(acme, 'acme');

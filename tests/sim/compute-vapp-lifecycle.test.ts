@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RunningSimulator } from '../../sim/server.ts';
-import { startTestSimulator, VcdClient, type VcdPage, type VcdTask } from '../helpers/vcd.ts';
+import { SimAdmin, VcdClient, type VcdPage, type VcdTask } from '../helpers/vcd.ts';
 import {
   byName,
   createVApp,
@@ -12,6 +12,7 @@ import {
   type TenantFixture,
   type VAppBody,
   type VmBody,
+  startFastSimulator,
 } from './support/infra.ts';
 
 describe('vApp lifecycle: instantiate, power, delete and IP pool accounting', () => {
@@ -20,7 +21,7 @@ describe('vApp lifecycle: instantiate, power, delete and IP pool accounting', ()
   let fixture: TenantFixture;
 
   before(async () => {
-    sim = await startTestSimulator({ speed: 1000 });
+    sim = await startFastSimulator();
     author = await VcdClient.login(sim.url, 'acme-author', 'acme');
     fixture = await tenantFixture(author, 'acme');
   });
@@ -157,12 +158,17 @@ describe('vApp lifecycle: instantiate, power, delete and IP pool accounting', ()
   it('answers a change of a busy vApp with BUSY_ENTITY', async () => {
     const vApps = await queryRecords<{ href: string }>(author, 'vApp', 'name==lifecycle-a');
     const href = vApps.record[0]!.href;
+    // Hold the boot (10 s of clock time) so the first change is still running.
+    const admin = new SimAdmin(sim.url);
+    await admin.latency({ durations: { vmBoot: 10_000_000 } });
     const first = await author.post<VcdTask>(`${href}/power/action/powerOn`);
     assert.equal(first.status, 202);
     const second = await author.post<{ minorErrorCode: string }>(`${href}/power/action/powerOn`);
     assert.equal(second.status, 400);
     assert.equal(second.body.minorErrorCode, 'BUSY_ENTITY');
-    await author.waitForTask(first.body.href);
+    await admin.latency({ durations: { vmBoot: 30_000 } });
+    await admin.advance(10_000);
+    assert.equal((await author.waitForTask(first.body.href)).status, 'success');
   });
 
   it('lets a viewer read vApps but not power them', async () => {

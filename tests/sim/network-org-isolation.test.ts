@@ -1,8 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RunningSimulator } from '../../sim/server.ts';
-import { orgIdByName, SimAdmin, startTestSimulator, VcdClient } from '../helpers/vcd.ts';
-import { albGateway, byName, createPool, createVApp, queryRecords, tenantFixture } from './support/infra.ts';
+import { orgIdByName, SimAdmin, VcdClient } from '../helpers/vcd.ts';
+import {
+  albGateway,
+  byName,
+  createPool,
+  createVApp,
+  queryRecords,
+  tenantFixture,
+  startFastSimulator,
+} from './support/infra.ts';
 
 describe('org isolation across compute, networking, IP spaces and ALB', () => {
   let sim: RunningSimulator;
@@ -12,7 +20,7 @@ describe('org isolation across compute, networking, IP spaces and ALB', () => {
   const acmeIds: Record<string, string> = {};
 
   before(async () => {
-    sim = await startTestSimulator({ speed: 1000 });
+    sim = await startFastSimulator();
     acme = await VcdClient.login(sim.url, 'acme-author', 'acme');
     globex = await VcdClient.login(sim.url, 'globex-author', 'globex');
     provider = await VcdClient.provider(sim.url);

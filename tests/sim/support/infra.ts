@@ -3,7 +3,14 @@
  * API, instantiate the bootstrap template, and wait for tasks. Every call is real HTTP.
  */
 import assert from 'node:assert/strict';
-import type { VcdClient, VcdPage, VcdTask } from '../../helpers/vcd.ts';
+import type { RunningSimulator } from '../../../sim/server.ts';
+import {
+  SimAdmin,
+  startTestSimulator,
+  type VcdClient,
+  type VcdPage,
+  type VcdTask,
+} from '../../helpers/vcd.ts';
 
 export interface QueryRecords<T = Record<string, unknown>> {
   name: string;
@@ -264,4 +271,16 @@ export function virtualServiceBody(
     ],
     virtualIpAddress: vip,
   };
+}
+
+/**
+ * A simulator at speed 1000 (VM boots in 30 ms) whose sessions and tokens still last: at that
+ * speed the default idle timeout would be under 2 s of real time, too short on a loaded machine.
+ */
+export async function startFastSimulator(): Promise<RunningSimulator> {
+  const sim = await startTestSimulator({ speed: 1000 });
+  await new SimAdmin(sim.url).latency({
+    durations: { sessionIdleTimeout: 10 ** 10, accessTokenLifetime: 10 ** 10 },
+  });
+  return sim;
 }
