@@ -176,7 +176,8 @@ export class VcdClient {
           throw error;
         }
         const delay = Math.random() * retryBaseMs * 2 ** attempt;
-        this.#shared.options.logger?.warn(
+        // Routine: the caller logs the failure that counts, the one left after the last attempt.
+        this.#shared.options.logger?.debug(
           {
             operation: error.operation,
             status: error.status,
