@@ -27,7 +27,7 @@ export interface CapacityProblem {
 /** The context for `validateCreateRequest`: everything the rules need, looked up as the caller. */
 export async function lookUpContext(
   client: VcdClient,
-  orgVdc: string,
+  spec: { orgVdc: string; network: string },
   existingClusterNames: readonly string[],
 ): Promise<{ context: ClusterSpecContext; gateways: Map<string, EdgeGateway> }> {
   const [vdcs, templates] = await Promise.all([listVdcs(client), visibleTemplates(client)]);
@@ -42,7 +42,7 @@ export async function lookUpContext(
     now,
   };
   const gateways = new Map<string, EdgeGateway>();
-  const vdc = vdcs.find((candidate) => candidate.name === orgVdc);
+  const vdc = vdcs.find((candidate) => candidate.name === spec.orgVdc);
   if (!vdc) return { context, gateways };
   const [policies, profiles, networks] = await Promise.all([
     vdcComputePolicies(client, vdc.id),
@@ -54,20 +54,21 @@ export async function lookUpContext(
     .map((policy) => policy.name);
   context.placementPolicies = policies.filter(isPlacementPolicy).map((policy) => policy.name);
   context.storageProfiles = profiles.map((profile) => profile.name);
-  const offers: NetworkOffer[] = [];
-  for (const network of networks) {
-    const gatewayId = network.connection?.routerRef?.id;
-    let albEnabled = false;
-    if (gatewayId) {
-      const [settings, assignments] = await Promise.all([
-        albSettings(client, gatewayId),
-        segAssignments(client, gatewayId),
-      ]);
-      albEnabled = settings.enabled && assignments.length > 0;
-      if (albEnabled) gateways.set(network.name, await getEdgeGateway(client, gatewayId));
-    }
-    offers.push({ name: network.name, cidr: networkCidr(network), albEnabled });
-  }
+  const offers: NetworkOffer[] = await Promise.all(
+    networks.map(async (network): Promise<NetworkOffer> => {
+      const gatewayId = network.connection?.routerRef?.id;
+      let albEnabled = false;
+      if (gatewayId) {
+        const [settings, assignments] = await Promise.all([
+          albSettings(client, gatewayId),
+          segAssignments(client, gatewayId),
+        ]);
+        albEnabled = settings.enabled && assignments.length > 0;
+        if (albEnabled && network.name === spec.network) gateways.set(network.name, await getEdgeGateway(client, gatewayId));
+      }
+      return { name: network.name, cidr: networkCidr(network), albEnabled };
+    }),
+  );
   context.networks = offers;
   return { context, gateways };
 }
@@ -92,7 +93,7 @@ export async function checkCapacity(
   let free = 0;
   if (usesIpSpaces(gateway)) {
     for (const suggestion of await floatingIpSuggestions(client, gateway.id)) {
-      free += await ipSpaceHeadroom(client, suggestion.ipSpaceRef.id, suggestion.unusedValues?.length ?? 0);
+      free += await ipSpaceHeadroom(client, suggestion.ipSpaceRef.id);
     }
   } else {
     free = (await freeUplinkIps(client, gateway)).length;
@@ -107,16 +108,16 @@ export async function checkCapacity(
   return problems;
 }
 
-/** Floating IPs the org may still allocate in an IP space, plus those allocated and unused. */
-async function ipSpaceHeadroom(client: VcdClient, ipSpaceId: string, unused: number): Promise<number> {
+/** Floating IPs the org may still allocate in an IP space (the cluster allocates its own; it never takes unused ones). */
+async function ipSpaceHeadroom(client: VcdClient, ipSpaceId: string): Promise<number> {
   const response = await client.get<{
     utilization?: { floatingIPs?: { totalCount?: string | number; allocatedCount?: string | number } };
     ipSpaceRanges?: { defaultFloatingIpQuota?: number };
   }>(`/cloudapi/1.0.0/ipSpaces/${encodeURIComponent(ipSpaceId)}`, { allowStatus: [403, 404] });
-  if (response.status !== 200) return unused;
+  if (response.status !== 200) return 0;
   const usage = response.body.utilization?.floatingIPs;
   const total = Number(usage?.totalCount ?? response.body.ipSpaceRanges?.defaultFloatingIpQuota ?? 0);
   const allocated = Number(usage?.allocatedCount ?? 0);
   if (total < 0) return Number.MAX_SAFE_INTEGER;
-  return Math.max(0, total - allocated) + unused;
+  return Math.max(0, total - allocated);
 }

@@ -7,7 +7,7 @@ import { clusterBehaviourHandler } from './behaviours.ts';
 import { configProviderSettings, type ProviderSettingsSource } from './provider-settings.ts';
 import { Reconciler } from './reconciler.ts';
 import { SecretVault } from './secrets.ts';
-import { ClusterService } from './service.ts';
+import { ClusterService, type ClusterServiceOptions } from './service.ts';
 import { ClusterStore } from './store.ts';
 
 export interface ClusterLifecycle {
@@ -24,6 +24,8 @@ export function createClusterLifecycle(options: {
   vcdUrl: string;
   logger: Logger;
   settings?: ProviderSettingsSource;
+  /** The provider's template decisions for create checks (see `ClusterServiceOptions.templateOffers`). */
+  templateOffers?: ClusterServiceOptions['templateOffers'];
 }): ClusterLifecycle {
   const store = new ClusterStore(options.vcd);
   const secrets = new SecretVault(options.vcd);
@@ -39,7 +41,13 @@ export function createClusterLifecycle(options: {
     concurrency: options.config.concurrency,
   });
   const wake = (id: string) => reconciler.wake(id);
-  const service = new ClusterService({ store, vcd: options.vcd, secrets, wake });
+  const service = new ClusterService({
+    store,
+    vcd: options.vcd,
+    secrets,
+    wake,
+    templateOffers: options.templateOffers,
+  });
   return {
     service,
     reconciler,

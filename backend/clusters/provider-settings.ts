@@ -27,6 +27,10 @@ export interface ProviderSettings {
   contour: ContourSource;
   /** Seconds per bootstrap phase. */
   phaseTimeouts: Record<BootstrapPhaseName, number>;
+  /** Proxy for the bootstrap VM and the nodes (from the settings entity). */
+  proxy?: { httpProxy?: string; httpsProxy?: string; noProxy?: string[] };
+  /** CA certificates (PEM) the bootstrap VM and the nodes trust. */
+  trustedCertificates?: { name: string; pem: string }[];
 }
 
 export interface ProviderSettingsSource {

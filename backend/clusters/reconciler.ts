@@ -216,7 +216,7 @@ export class Reconciler {
     }
     let current: StoredCluster;
     try {
-      current = await store.write(stored);
+      current = await store.write(stored, { hooks: false });
     } catch (error) {
       if (isConflict(error)) return { afterMs: 0 };
       throw error;
@@ -277,7 +277,7 @@ export class Reconciler {
       checkpoint(renew = true) {
         const next = writing.then(async () => {
           if (renew) setLease(scope.status, holder, new Date(), leaseMs);
-          scope.stored = await store.write(scope.stored);
+          scope.stored = await store.write(scope.stored, { hooks: false });
         });
         writing = next.catch(() => undefined);
         return next;

@@ -19,7 +19,13 @@ import { checkCapacity, lookUpContext, type CapacityProblem } from './context-ch
 import { recordEvent } from './events.ts';
 import { createStepNames } from './phases.ts';
 import type { SecretSource } from './secrets.ts';
-import { validateCreateRequest, type ClusterEntity, type ClusterSecrets, type FieldError } from './spec.ts';
+import {
+  validateCreateRequest,
+  type ClusterEntity,
+  type ClusterSecrets,
+  type FieldError,
+  type TemplateOffer,
+} from './spec.ts';
 import type { ClusterRde, ClusterStore } from './store.ts';
 
 export type ClusterProblem =
@@ -51,6 +57,11 @@ export interface ClusterServiceOptions {
   vcd: VcdClient;
   secrets: SecretSource;
   wake(id: string): void;
+  /**
+   * The provider's template decisions: narrows the templates VCD shows the org to those published to it, with the
+   * date an expired one expired (refused at create). Absent: every visible template is offered.
+   */
+  templateOffers?(orgId: string, visible: readonly TemplateOffer[]): Promise<TemplateOffer[]>;
 }
 
 function constantTimeEqual(a: string, b: string): boolean {
@@ -79,8 +90,15 @@ export class ClusterService {
     const first = validateCreateRequest(body);
     if (!first.ok) throw new ClusterRequestError({ kind: 'invalid', errors: first.errors });
     const spec = first.spec;
-    const names = await this.#clusterNamesInOrg(caller.orgId, spec.name);
-    const { context, gateways } = await lookUpContext(caller.vcd, spec.orgVdc, names);
+    const [names, looked] = await Promise.all([
+      this.#clusterNamesInOrg(caller.orgId, spec.name),
+      lookUpContext(caller.vcd, spec, []),
+    ]);
+    const { context, gateways } = looked;
+    context.existingClusterNames = names;
+    if (this.options.templateOffers && context.templates) {
+      context.templates = await this.options.templateOffers(caller.orgId, context.templates);
+    }
     const checked = validateCreateRequest(body, context);
     if (!checked.ok) throw new ClusterRequestError({ kind: 'invalid', errors: checked.errors });
     const gateway = gateways.get(spec.network);

@@ -22,28 +22,60 @@ export function isConflict(error: unknown): boolean {
 }
 
 export class ClusterStore {
+  /**
+   * The last version this worker read or wrote, with its ETag: `mutate` starts from it to save a read. Safe
+   * because every write carries the ETag: a stale copy only costs a 412 and a fresh read.
+   */
+  readonly #known = new Map<string, StoredCluster>();
+  /** Reconciler writes skip the PostUpdate hook (it would only wake us again) when VCD lets us. */
+  #hooklessWrites = true;
+
   constructor(readonly vcd: VcdClient) {}
 
   async read(id: string): Promise<StoredCluster | undefined> {
     const found = await getEntity<ClusterEntity>(this.vcd, id);
-    if (!found) return undefined;
+    if (!found) {
+      this.#known.delete(id);
+      return undefined;
+    }
     // The entity API never returns secure fields; drop whatever placeholder VCD put there.
     const entity = found.entity.entity ?? ({} as ClusterEntity);
     const { private: _secret, ...visible } = entity;
-    return { rde: { ...found.entity, entity: visible as ClusterEntity }, etag: found.etag };
+    const stored = { rde: { ...found.entity, entity: visible as ClusterEntity }, etag: found.etag };
+    this.#remember(stored);
+    return structuredClone(stored);
   }
 
-  /** Writes the whole entity (secure fields omitted: VCD keeps them); answers the new ETag. Throws on 412. */
-  async write(stored: StoredCluster): Promise<StoredCluster> {
-    const etag = await updateEntity(this.vcd, stored.rde, stored.etag);
-    return { rde: stored.rde, etag };
+  #remember(stored: StoredCluster): void {
+    const { private: _secret, ...visible } = stored.rde.entity;
+    this.#known.set(
+      stored.rde.id,
+      structuredClone({ rde: { ...stored.rde, entity: visible as ClusterEntity }, etag: stored.etag }),
+    );
   }
 
-  /** Writes the secure section (only the given keys change). */
-  async writeSecrets(stored: StoredCluster, secrets: ClusterEntity['private']): Promise<StoredCluster> {
-    const rde = { ...stored.rde, entity: { ...stored.rde.entity, private: secrets } };
-    const etag = await updateEntity(this.vcd, rde, stored.etag);
-    return { rde: stored.rde, etag };
+  forget(id: string): void {
+    this.#known.delete(id);
+  }
+
+  /**
+   * Writes the whole entity (secure fields omitted: VCD keeps them); answers the new ETag. Throws on 412.
+   * `hooks: false` (the reconciler's own progress) skips the PostUpdate hook where VCD allows it.
+   */
+  async write(stored: StoredCluster, options: { hooks?: boolean } = {}): Promise<StoredCluster> {
+    let etag: string | undefined;
+    if (options.hooks === false && this.#hooklessWrites) {
+      try {
+        etag = await updateEntity(this.vcd, stored.rde, stored.etag, { invokeHooks: false });
+      } catch (error) {
+        if (!(error instanceof VcdError) || error.status !== 403) throw error;
+        this.#hooklessWrites = false;
+      }
+    }
+    etag ??= await updateEntity(this.vcd, stored.rde, stored.etag);
+    const written = { rde: stored.rde, etag };
+    this.#remember(written);
+    return written;
   }
 
   /**
@@ -56,14 +88,26 @@ export class ClusterStore {
     attempts = 8,
   ): Promise<StoredCluster | undefined> {
     for (let attempt = 1; ; attempt += 1) {
-      const stored = await this.read(id);
+      const cached = attempt === 1 ? this.#known.get(id) : undefined;
+      const stored = cached ? structuredClone(cached) : await this.read(id);
       if (!stored) return undefined;
-      if (!(await change(stored.rde))) return stored;
+      let changed: boolean;
+      try {
+        changed = await change(stored.rde);
+      } catch (error) {
+        // A decision taken on the cached copy may be stale: take it again on a fresh read.
+        if (cached) continue;
+        throw error;
+      }
+      if (!changed) {
+        if (cached) continue;
+        return stored;
+      }
       try {
         return await this.write(stored);
       } catch (error) {
         if (!isConflict(error) || attempt >= attempts) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+        if (!cached) await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
       }
     }
   }

@@ -60,11 +60,22 @@ export class KubeClient {
     )) as KubeObject;
   }
 
-  /** Applies in order: CRDs and namespaces first, so later documents find their kinds. */
-  async applyAll(objects: KubeObject[]): Promise<void> {
-    const first = (object: KubeObject) =>
-      object.kind === 'Namespace' || object.kind === 'CustomResourceDefinition' ? 0 : 1;
-    for (const object of [...objects].sort((a, b) => first(a) - first(b))) await this.apply(object);
+  /**
+   * Applies namespaces and CRDs first (later documents need their kinds), then everything else, each group in
+   * parallel (a manifest's objects do not depend on each other's creation order beyond that).
+   */
+  async applyAll(objects: KubeObject[], parallel = 8): Promise<void> {
+    const first = objects.filter(
+      (object) => object.kind === 'Namespace' || object.kind === 'CustomResourceDefinition',
+    );
+    const rest = objects.filter((object) => !first.includes(object));
+    for (const group of [first, rest]) {
+      let next = 0;
+      const lanes = Array.from({ length: Math.min(parallel, group.length) }, async () => {
+        while (next < group.length) await this.apply(group[next++]!);
+      });
+      await Promise.all(lanes);
+    }
   }
 
   async read(

@@ -14,8 +14,13 @@ export async function updateEntity<E>(
   client: VcdClient,
   rde: RdeEntity<E>,
   etag: string | undefined,
+  options: { invokeHooks?: boolean } = {},
 ): Promise<string | undefined> {
-  const response = await client.put(`${API}/entities/${enc(rde.id)}`, rde, { ifMatch: etag, retry: 'never' });
+  const response = await client.put(`${API}/entities/${enc(rde.id)}`, rde, {
+    ifMatch: etag,
+    retry: 'never',
+    query: options.invokeHooks === false ? { invokeHooks: false } : undefined,
+  });
   if (response.etag) return response.etag;
   const again = await client.get(`${API}/entities/${enc(rde.id)}`);
   return again.etag;

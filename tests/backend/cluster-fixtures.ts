@@ -70,6 +70,14 @@ export async function startClusterStack(options: ClusterStackOptions = {}): Prom
     CSE_CLUSTERS_CONTOUR_SHA256: contour.sha256,
   };
   const admin = new SimAdmin(stack.sim.url);
+  // VCD waits 30 s for an extension's reply; at a high simulator speed that would be a fraction of a second,
+  // less than a create's real checks take on a busy test machine.
+  await admin.latency({
+    durations: {
+      apiExtensionReply: 30_000 * (options.speed ?? 100),
+      sessionIdleTimeout: 3_600_000 * (options.speed ?? 100),
+    },
+  });
   const result: ClusterStack = {
     ...stack,
     admin,

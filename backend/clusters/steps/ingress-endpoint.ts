@@ -18,17 +18,20 @@ export async function ingressEndpoint(scope: ClusterScope): Promise<PhaseOutcome
   if (workers.length === 0)
     throw new PhaseFailure('NoWorkerNodes', 'The cluster has no worker node to carry ingress traffic.');
   const vip = await reserveVip(scope, scope.names.ingressClaim, 'ingress-endpoint');
-  for (const port of ingressPorts) {
-    await ensureLoadBalancer(scope, {
-      poolName: scope.names.ingressPool(port.name),
-      virtualServiceName: scope.names.ingressVirtualService(port.name),
-      vip,
-      port: port.port,
-      memberPort: nodePorts[port.name],
-      members: workers,
-      purpose: 'ingress-endpoint',
-    });
-  }
+  // The two ports' pools and virtual services do not depend on each other.
+  await Promise.all(
+    ingressPorts.map((port) =>
+      ensureLoadBalancer(scope, {
+        poolName: scope.names.ingressPool(port.name),
+        virtualServiceName: scope.names.ingressVirtualService(port.name),
+        vip,
+        port: port.port,
+        memberPort: nodePorts[port.name],
+        members: workers,
+        purpose: 'ingress-endpoint',
+      }),
+    ),
+  );
   scope.status.endpoints = {
     ...scope.status.endpoints,
     ingress: { host: vip, ports: ingressPorts.map((port) => port.port) },
