@@ -28,6 +28,9 @@ module.exports = function (config) {
       },
     },
     browserNoActivityTimeout: 120000,
+    // A busy CI machine can block the browser's main thread for seconds while Clarity renders its first modal.
+    pingTimeout: 60000,
+    browserDisconnectTimeout: 60000,
     captureTimeout: 120000,
     singleRun: true,
     restartOnFileChange: false,

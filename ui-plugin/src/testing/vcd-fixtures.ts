@@ -63,7 +63,9 @@ export function flushWizardStart(
 /** Answers the requests for a VDC's policies, profiles, networks and their gateways' load balancers. */
 export function flushVdcOptions(http: HttpTestingController): void {
   http
-    .expectOne((r) => path(r.url) === `${api}/cloudapi/2.0.0/vdcs/${vdc.id}/computePolicies`)
+    .expectOne(
+      (r) => path(r.url) === `${api}/cloudapi/2.0.0/vdcs/${encodeURIComponent(vdc.id)}/computePolicies`,
+    )
     .flush(
       page([
         { id: 'p0', name: 'System Default', cpuCount: null, memory: null },
@@ -76,10 +78,10 @@ export function flushVdcOptions(http: HttpTestingController): void {
     .flush(page([{ id: 's1', name: 'gold-storage-policy', default: true }]));
   http.expectOne((r) => path(r.url) === `${api}/cloudapi/1.0.0/orgVdcNetworks`).flush(page(networks));
   http
-    .expectOne(`${api}/cloudapi/1.0.0/edgeGateways/urn:vcloud:gateway:alb/loadBalancer`)
+    .expectOne(`${api}/cloudapi/1.0.0/edgeGateways/urn%3Avcloud%3Agateway%3Aalb/loadBalancer`)
     .flush({ enabled: true });
   http
-    .expectOne(`${api}/cloudapi/1.0.0/edgeGateways/urn:vcloud:gateway:noalb/loadBalancer`)
+    .expectOne(`${api}/cloudapi/1.0.0/edgeGateways/urn%3Avcloud%3Agateway%3Anoalb/loadBalancer`)
     .flush({ enabled: false });
 }
 

@@ -294,7 +294,7 @@ export class ClusterWizardComponent implements OnInit {
     this.revealedSteps.update((shown) => new Set([...shown, ...steps]));
     const first = wizardSteps.find((step) => steps.includes(step));
     if (first && first !== 'review') {
-      this.wizard?.goTo(first);
+      this.wizard?.goTo(`clr-wizard-page-${first}`);
       const field = errors.find((error) => stepOfField(error.field) === first)?.field;
       if (field) setTimeout(() => document.getElementById(fieldId(field))?.focus());
     }
