@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { contourArtifact } from '../../../sim/infra/artifacts/contour.ts';
 import { seededLogins, seededPassword } from '../../../sim/world/logins.ts';
 import { install } from '../../provider/install.ts';
 import { writeSettingsFile } from '../../provider/worker-settings.ts';
@@ -66,6 +67,9 @@ async function runStack(flags: StartFlags): Promise<void> {
   children.push(
     startChild('worker', ['worker', '--port', String(flags.workerPort), '--config', settingsFile], stopAll, {
       CSE_VCD_URL: simUrl,
+      // The simulated world has no internet: Contour comes from the simulator's artifact mirror.
+      CSE_CLUSTERS_CONTOUR_URL: contourArtifact(simUrl).url,
+      CSE_CLUSTERS_CONTOUR_SHA256: contourArtifact(simUrl).sha256,
     }),
   );
   await waitForHttp(`${workerUrl}/readyz`, 'worker', children[1]!);
