@@ -2,6 +2,9 @@ import type { WorkerConfig } from './config/schema.ts';
 import { createTransport } from './bus/create-transport.ts';
 import { createApiHandler } from './api/api.ts';
 import { createClusterLifecycle } from './clusters/lifecycle.ts';
+import { entitySettingsSource } from './provider/provider-config.ts';
+import { createProviderServices } from './provider/services.ts';
+import { templateOffers } from './provider/templates-lifecycle.ts';
 import type { BehaviorHandler, RequestHandler, Transport } from './bus/transport.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetricsRegistry } from './observability/metrics.ts';
@@ -45,11 +48,16 @@ export async function startWorker(
     apiToken: config.vcd.apiToken,
     logger: log.child({ component: 'vcd' }),
   });
+  // The provider's settings entity and template catalog: read on every reconcile pass (briefly cached, cleared by
+  // every write through the API), so a change applies without a restart.
+  const provider = createProviderServices(vcd, config.clusters);
   const clusters = createClusterLifecycle({
     vcd,
     config: config.clusters,
     vcdUrl: config.vcd.url,
     logger: log.child({ component: 'clusters' }),
+    settings: entitySettingsSource(provider.config, config.clusters, config.vcd.url),
+    templateOffers: templateOffers(provider.templates),
   });
   const readiness: ReadinessCheck[] = [
     () => ({ name: 'shutdown', ready: !stopping, detail: stopping ? 'worker is stopping' : undefined }),
@@ -80,6 +88,7 @@ export async function startWorker(
           logger: log.child({ component: 'api' }),
           maxBodyBytes: config.bus.maxBodyBytes,
           clusters: clusters.service,
+          provider,
         }),
       behavior: handlers.behavior ?? clusters.behaviour,
     });

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { VcdClient } from '../vcd/client.ts';
 import type { Principal } from './auth.ts';
 import type { ClusterService } from '../clusters/service.ts';
+import type { ProviderServices } from '../provider/services.ts';
 
 export interface ApiDependencies {
   /** The worker's own VCD client (service account). */
@@ -12,6 +13,8 @@ export interface ApiDependencies {
   logger?: Logger;
   /** The cluster lifecycle (create, delete, retry, kubeconfig, events, bootstrap reports); absent in read-only tests. */
   clusters?: ClusterService;
+  /** Settings entity, template catalog and tenants; created from `vcd` when absent. */
+  provider?: ProviderServices;
 }
 
 /**

@@ -89,8 +89,52 @@ export const apiErrorCatalogue = {
     code: 'BOOTSTRAP_SECRET_INVALID',
     message: "The report does not carry this cluster's one-time bootstrap secret",
   },
-  invalidBootstrapReport: { status: 400, code: 'INVALID_BOOTSTRAP_REPORT', message: 'Bad bootstrap report: {reason}' },
+  invalidBootstrapReport: {
+    status: 400,
+    code: 'INVALID_BOOTSTRAP_REPORT',
+    message: 'Bad bootstrap report: {reason}',
+  },
   clusterNotFound: { status: 404, code: 'CLUSTER_NOT_FOUND', message: 'Cluster {id} does not exist' },
+  orgNotFound: {
+    status: 404,
+    code: 'ORG_NOT_FOUND',
+    message: 'Organisation "{org}" does not exist or is not a tenant organisation; tenants: {tenants}',
+  },
+  unknownOrg: {
+    status: 400,
+    code: 'UNKNOWN_ORG',
+    message: 'Organisation "{org}" does not exist or is not a tenant organisation; nothing was changed',
+  },
+  cseNotInstalled: {
+    status: 409,
+    code: 'CSE_NOT_INSTALLED',
+    message: 'The {what} does not exist in Cloud Director; run cse install first',
+  },
+  templateNotFound: {
+    status: 404,
+    code: 'TEMPLATE_NOT_FOUND',
+    message: "No vApp template {id} in the provider's catalogs",
+  },
+  notTkgTemplate: {
+    status: 400,
+    code: 'NOT_A_TKG_TEMPLATE',
+    message: 'vApp template "{name}" ({id}) is not a TKG template: its VM has no VERSION product property',
+  },
+  expiryInPast: {
+    status: 400,
+    code: 'EXPIRY_IN_PAST',
+    message: 'expiresAt {expiresAt} is in the past; give a future date, or set lifecycle to expired',
+  },
+  invalidSettings: {
+    status: 400,
+    code: 'INVALID_SETTINGS',
+    message: 'The settings were not saved: {field} {reason}',
+  },
+  settingsChanged: {
+    status: 412,
+    code: 'SETTINGS_CHANGED',
+    message: 'The settings changed since ETag {etag}; read them again and re-apply your change',
+  },
   vcdUnavailable: {
     status: 503,
     code: 'VCD_UNAVAILABLE',

@@ -99,8 +99,9 @@ export function createRouter(options: RouterOptions): RequestHandler {
     }
 
     const principal = await principalOf(request, options.directory);
-    requireScope(principal, route.scope, route.method, route.path);
+    // The right first: a tenant on a provider route is told which right it lacks (and only then the scope).
     await requireRight(principal, route.right, options.directory);
+    requireScope(principal, route.scope, route.method, route.path);
 
     const params: Record<string, string> = {};
     const { compiled: matched, values } = match;

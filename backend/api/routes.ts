@@ -5,11 +5,14 @@
 import { clusterEntityType, clusterSpecSchema } from '../../behaviours/index.ts';
 import { cseRights } from '../../behaviours/rights.ts';
 import { aboutHandler, aboutSchema } from './about.ts';
+import { createProviderServices } from '../provider/services.ts';
 import { clusterLifecycleRoutes } from './cluster-lifecycle.ts';
+import { clusterUpgrades, clusterUpgradesSchema } from './cluster-upgrades.ts';
 import { clusterDetailSchema, clusterSummarySchema } from './cluster-view.ts';
 import { clusterIdPattern, clusterListQuery, getCluster, listClusters } from './clusters-read.ts';
 import type { ApiDependencies } from './dependencies.ts';
 import { openApiDocument } from './openapi.ts';
+import { providerComponentSchemas, providerRoutes } from './provider-routes.ts';
 import type { JsonSchema, Route } from './route.ts';
 import { kubernetesTemplateSchema, listTemplates } from './templates.ts';
 
@@ -51,11 +54,14 @@ export const componentSchemas: Record<string, JsonSchema> = {
       values: { type: 'array', items: { $ref: '#/components/schemas/KubernetesTemplate' } },
     },
   },
+  ClusterUpgrades: clusterUpgradesSchema,
+  ...providerComponentSchemas,
 };
 
 const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
 
 export function buildRoutes(dependencies: ApiDependencies): Route[] {
+  const provider = dependencies.provider ?? createProviderServices(dependencies.vcd);
   const routes: Route[] = [
     {
       method: 'GET',
@@ -115,8 +121,25 @@ export function buildRoutes(dependencies: ApiDependencies): Route[] {
       right: cseRights.view,
       scope: 'both',
       responses: { 200: { description: 'Kubernetes templates', schema: ref('KubernetesTemplateList') } },
-      handler: (context) => listTemplates(dependencies, context),
+      handler: (context) => listTemplates(dependencies, context, () => provider.templates.publications()),
     },
+    {
+      method: 'GET',
+      path: `${API_BASE}/clusters/{id}/upgrades`,
+      operationId: 'listClusterUpgrades',
+      summary:
+        'Templates the cluster may be upgraded to: published to its org, not expired, same or higher TKG, Kubernetes at most one minor ahead',
+      tags: ['clusters'],
+      right: cseRights.view,
+      scope: 'both',
+      pathParameters: {
+        id: { description: 'Cluster id (RDE id)', pattern: clusterIdPattern.source },
+      },
+      errors: ['clusterNotFound'],
+      responses: { 200: { description: 'Upgrade targets', schema: ref('ClusterUpgrades') } },
+      handler: (context) => clusterUpgrades(dependencies, provider, context),
+    },
+    ...providerRoutes(provider, API_BASE),
   ];
   if (dependencies.clusters) {
     const createSchema: JsonSchema = {
@@ -124,8 +147,14 @@ export function buildRoutes(dependencies: ApiDependencies): Route[] {
       required: [...((clusterSpecSchema['required'] as string[]) ?? []), 'apiToken'],
       properties: {
         ...(clusterSpecSchema['properties'] as Record<string, JsonSchema>),
-        apiToken: { type: 'string', description: "The owner's VCD API (refresh) token; stored only in the secure section" },
-        apiTokenId: { type: 'string', description: 'Id of that token when it was created for this cluster (revoked on delete)' },
+        apiToken: {
+          type: 'string',
+          description: "The owner's VCD API (refresh) token; stored only in the secure section",
+        },
+        apiTokenId: {
+          type: 'string',
+          description: 'Id of that token when it was created for this cluster (revoked on delete)',
+        },
       },
     };
     routes.push(...clusterLifecycleRoutes(dependencies, dependencies.clusters, API_BASE, createSchema));

@@ -3,6 +3,8 @@
  * A template is a Kubernetes one when its VM's product section has `VERSION` (`v1.28.7+vmware.1-tkg.1-<hash>`),
  * as GVCD recognises TKG OVAs; the Kubernetes version is the part before the first `-`.
  */
+import type { TemplatePublication } from '../provider/provider-config.ts';
+import { effectiveLifecycle, isPublishedTo } from '../provider/templates-lifecycle.ts';
 import { listVAppTemplates, templateProductProperties, type VAppTemplateRecord } from '../vcd/catalogs.ts';
 import { callerVcd, type ApiDependencies } from './dependencies.ts';
 import type { ApiResult, JsonSchema, RouteContext } from './route.ts';
@@ -17,6 +19,14 @@ export interface KubernetesTemplate {
   os: { name: string; version: string } | null;
   /** The `VERSION` product property as the image carries it. */
   version: string;
+}
+
+/** A template as offered to a tenant: with the provider's lifecycle (expired ones are never offered). */
+export interface OfferedTemplate extends KubernetesTemplate {
+  lifecycle: 'supported' | 'deprecated';
+  /** True when the provider deprecated it: still usable, the wizard warns. */
+  deprecated: boolean;
+  expiresAt: string | null;
 }
 
 export const kubernetesTemplateSchema: JsonSchema = {
@@ -34,6 +44,9 @@ export const kubernetesTemplateSchema: JsonSchema = {
       properties: { name: { type: 'string' }, version: { type: 'string' } },
     },
     version: { type: 'string', description: 'VERSION product property' },
+    lifecycle: { type: 'string', enum: ['supported', 'deprecated'] },
+    deprecated: { type: 'boolean', description: 'Still usable; the provider plans to retire it' },
+    expiresAt: { type: ['string', 'null'], description: 'When it stops being offered for new clusters' },
   },
 };
 
@@ -43,7 +56,7 @@ export function kubernetesVersionOf(version: string): string | undefined {
   return /^v\d+\.\d+\.\d+(\+[\w.]+)?$/.test(candidate) ? candidate : undefined;
 }
 
-function osOf(properties: Map<string, string>, name: string): KubernetesTemplate['os'] {
+export function osOf(properties: Map<string, string>, name: string): KubernetesTemplate['os'] {
   const osName = properties.get('DISTRO_NAME') ?? properties.get('OS_NAME');
   const osVersion = properties.get('DISTRO_VERSION') ?? properties.get('OS_VERSION');
   if (osName && osVersion) return { name: osName, version: osVersion };
@@ -91,17 +104,36 @@ async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Pr
   return results;
 }
 
+/**
+ * The caller's templates with the provider's decisions applied: a tenant gets those published to its org that have
+ * not expired; a template the provider never decided on is offered wherever VCD shows it.
+ */
 export async function listTemplates(
   dependencies: ApiDependencies,
   context: RouteContext,
+  publications: () => Promise<Record<string, TemplatePublication>>,
 ): Promise<ApiResult> {
   const vcd = callerVcd(dependencies, context.principal);
-  const records = await listVAppTemplates(vcd);
+  const [records, decided] = await Promise.all([listVAppTemplates(vcd), publications()]);
   const described = await mapLimited(records, 8, async (record) =>
     describe(record, await templateProductProperties(vcd, record)),
   );
-  const values = described
-    .filter((template): template is KubernetesTemplate => template !== undefined)
-    .sort((a, b) => a.name.localeCompare(b.name));
+  const now = Date.now();
+  const values: OfferedTemplate[] = [];
+  for (const template of described) {
+    if (!template) continue;
+    const publication = decided[template.id];
+    if (publication && !context.principal.isProvider && !isPublishedTo(publication, context.principal.orgId))
+      continue;
+    const lifecycle = publication ? effectiveLifecycle(publication, now) : 'supported';
+    if (lifecycle === 'expired') continue;
+    values.push({
+      ...template,
+      lifecycle,
+      deprecated: lifecycle === 'deprecated',
+      expiresAt: publication?.expiresAt ?? null,
+    });
+  }
+  values.sort((a, b) => a.name.localeCompare(b.name));
   return { status: 200, body: { resultTotal: values.length, values } };
 }

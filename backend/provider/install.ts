@@ -14,6 +14,7 @@ import {
 } from './identity.ts';
 import { registerClusterEntity } from './rde-definitions.ts';
 import { InstallReport } from './report.ts';
+import { registerSettingsEntity } from './settings-definitions.ts';
 import { installRolesAndBundle } from './roles.ts';
 import { installUiPlugin } from './ui-plugin.ts';
 import { produceWorkerSettings, type TokenOptions, type WorkerSettings } from './worker-settings.ts';
@@ -41,6 +42,7 @@ export async function install(options: InstallOptions): Promise<InstallResult> {
   const vcd = options.vcd;
   const extension = await registerExtension(vcd, options.transport, identity, report);
   await registerClusterEntity(vcd, extension, report);
+  await registerSettingsEntity(vcd, report);
   await installRolesAndBundle(vcd, identity.name, report);
   await installUiPlugin(vcd, options.pluginZip ?? defaultPluginZip, report);
   const settings = await produceWorkerSettings(

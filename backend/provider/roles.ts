@@ -132,11 +132,14 @@ async function ensureContainer(
     await setContainerRights(vcd, kind, id, rights);
     if (outcome === 'unchanged') outcome = 'updated';
   }
-  if (container.publishAll !== true) {
-    await publishContainerToAll(vcd, kind, id);
-    if (outcome === 'unchanged') outcome = 'updated';
-  }
-  report.record(label, outcome, `${rights.length} rights, published to all tenants`);
+  // Published to all when created; afterwards which tenants have it is the provider's choice (cse tenants
+  // publish/unpublish), which a later install keeps.
+  if (outcome === 'created') await publishContainerToAll(vcd, kind, id);
+  report.record(
+    label,
+    outcome,
+    `${rights.length} rights${outcome === 'created' ? ', published to all tenants' : ''}`,
+  );
 }
 
 interface OrgRole {

@@ -10,6 +10,7 @@ import { removeExtension } from './extension.ts';
 import { defaultExtensionIdentity, defaultPluginZip, type ExtensionIdentity } from './identity.ts';
 import { removeClusterEntity } from './rde-definitions.ts';
 import { InstallReport } from './report.ts';
+import { removeSettingsEntity } from './settings-definitions.ts';
 import { removeRolesAndBundle, removeTypeEntitlement } from './roles.ts';
 import { removeUiPlugin } from './ui-plugin.ts';
 import { revokeWorkerTokens } from './worker-settings.ts';
@@ -40,6 +41,7 @@ export async function uninstall(options: UninstallOptions): Promise<InstallRepor
   await removeUiPlugin(vcd, options.pluginZip ?? defaultPluginZip, report);
   await removeRolesAndBundle(vcd, identity.name, report);
   await removeClusterEntity(vcd, report);
+  await removeSettingsEntity(vcd, report);
   await removeTypeEntitlement(vcd, report);
   await revokeWorkerTokens(vcd, identity, report);
   await removeExtension(vcd, 'mqtt', identity, report);
