@@ -18,6 +18,12 @@ export const defaultDurations: Readonly<Record<string, number>> = {
   accessTokenLifetime: 60 * 60_000,
 };
 
+/**
+ * Lifetimes of credentials are policies, not latencies: they keep their wall-clock length at any
+ * `--speed`, so a fast simulator does not log clients out mid-run. Tests shorten them explicitly.
+ */
+const unscaledClasses: ReadonlySet<string> = new Set(['sessionIdleTimeout', 'accessTokenLifetime']);
+
 export interface LatencySettings {
   speed: number;
   durations: Record<string, number>;
@@ -50,7 +56,7 @@ export class LatencyModel {
   durationOf(operationClass: string): number {
     const duration = this.#durations[operationClass];
     if (duration === undefined) throw new Error(`unknown operation class "${operationClass}"`);
-    return duration / this.#speed;
+    return unscaledClasses.has(operationClass) ? duration : duration / this.#speed;
   }
 
   /** Scales any simulated duration (ms at speed 1) by the current speed. */

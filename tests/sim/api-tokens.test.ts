@@ -160,8 +160,8 @@ describe('API tokens', () => {
     const author = await VcdClient.login(sim.url, 'acme-author', 'acme');
     const created = await createApiToken(author, 'acme', 'cluster-epsilon');
     const minted = new VcdClient(sim.url, created.access_token);
-    const { durations, speed } = await admin.latency();
-    await admin.advance(durations.accessTokenLifetime! / speed + 1000);
+    const { durations } = await admin.latency();
+    await admin.advance(durations.accessTokenLifetime! + 1000);
     assert.equal((await minted.get('/cloudapi/1.0.0/sessions/current')).status, 401);
     const refreshed = await form('/oauth/tenant/acme/token', {
       grant_type: 'refresh_token',

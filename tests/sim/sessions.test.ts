@@ -134,8 +134,8 @@ describe('sessions', () => {
     const admin = new SimAdmin(sim.url);
     const client = await VcdClient.login(sim.url, 'acme-author', 'acme');
     assert.equal((await client.get('/cloudapi/1.0.0/sessions/current')).status, 200);
-    const { durations, speed } = await admin.latency();
-    await admin.advance(durations.sessionIdleTimeout! / speed + 1000);
+    const { durations } = await admin.latency();
+    await admin.advance(durations.sessionIdleTimeout! + 1000);
     assert.equal((await client.get('/cloudapi/1.0.0/sessions/current')).status, 401);
   });
 });
