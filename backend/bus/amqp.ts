@@ -182,6 +182,9 @@ export class AmqpTransport implements Transport {
 
   private async connectOnce(): Promise<void> {
     const connection = await amqp.connect(this.options.url, {
+      // Replies and acks are small frames written one at a time: without TCP_NODELAY, Nagle holds each one back
+      // until the broker acknowledges the previous segment (tens of ms on a busy host).
+      noDelay: true,
       clientProperties: {
         connection_name: this.options.connectionName ?? `cse-worker ${hostname()} ${process.pid}`,
       },
