@@ -41,4 +41,9 @@ export function onShutdownSignal(stop: (signal: string) => Promise<void>, timeou
   };
   process.on('SIGTERM', handler);
   process.on('SIGINT', handler);
+  // Started by `cse start` with an IPC channel: stop when that parent goes away, however it ended.
+  if (process.channel) {
+    process.once('disconnect', () => handler('SIGTERM'));
+    process.channel.unref();
+  }
 }

@@ -16,9 +16,13 @@ function freePort(): Promise<number> {
 }
 
 describe('cse worker process', () => {
-  it('serves /healthz, /readyz and /metrics, logs JSON, and stops cleanly on SIGTERM', async () => {
+  it('serves /healthz, /readyz and /metrics, logs JSON, and stops cleanly on SIGTERM', async (t) => {
     const port = await freePort();
     const worker = spawnCse(['worker', '--port', String(port)], { CSE_VCD_API_TOKEN: 'super-secret-token' });
+    // A failed assertion must not leave the worker running (it would keep this test file alive).
+    t.after(() => {
+      if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
+    });
     await waitForUrl(`http://127.0.0.1:${port}/readyz`, worker.output);
 
     const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { status: string };

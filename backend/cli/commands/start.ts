@@ -122,7 +122,8 @@ function startChild(
   const child = spawn(process.execPath, [cseBin, ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    // The IPC channel lets the child notice when `cse start` is gone, even after a SIGKILL.
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   child.once('exit', (code, signal) => {
     if (child.killed) return;
