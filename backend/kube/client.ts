@@ -123,7 +123,14 @@ export function rolledOut(object: KubeObject | undefined): boolean {
 /** Waits until every named workload has rolled out; short backoff, bounded by `timeoutMs`. */
 export async function waitForRollout(
   client: KubeClient,
-  workloads: Array<{ apiVersion: string; kind: string; name: string; namespace?: string }>,
+  workloads: Array<{
+    apiVersion: string;
+    kind: string;
+    name: string;
+    namespace?: string;
+    /** A finished Job may be gone already (`ttlSecondsAfterFinished`): absent counts as done. */
+    doneWhenAbsent?: boolean;
+  }>,
   timeoutMs: number,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -132,6 +139,7 @@ export async function waitForRollout(
     const pending: string[] = [];
     for (const workload of workloads) {
       const object = await client.read(workload.apiVersion, workload.kind, workload.name, workload.namespace);
+      if (object === undefined && workload.doneWhenAbsent) continue;
       if (!rolledOut(object)) pending.push(`${workload.kind}/${workload.name}`);
     }
     if (pending.length === 0) return;

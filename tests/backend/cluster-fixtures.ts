@@ -28,12 +28,15 @@ export interface ClusterStackOptions {
   inProcessWorker?: boolean;
   phaseTimeoutScale?: number;
   leaseMs?: number;
+  /** How long VCD waits for the worker's reply, in real ms (default 30 s). */
+  extensionReplyMs?: number;
 }
 
 export async function startClusterStack(options: ClusterStackOptions = {}): Promise<ClusterStack> {
   const transport = options.transport ?? 'mqtt';
   const stack = await startProviderStack({
     speed: options.speed ?? 100,
+    extensionTimeoutMs: options.extensionReplyMs ?? 30_000,
     ...(transport === 'amqp' ? { amqpUrl } : {}),
   });
   const identity =
@@ -70,8 +73,7 @@ export async function startClusterStack(options: ClusterStackOptions = {}): Prom
     CSE_CLUSTERS_CONTOUR_SHA256: contour.sha256,
   };
   const admin = new SimAdmin(stack.sim.url);
-  // VCD waits 30 s for an extension's reply; at a high simulator speed that would be a fraction of a second,
-  // less than a create's real checks take on a busy test machine.
+  // Tenant sessions must outlive a test file at a high simulator speed.
   await admin.latency({
     durations: {
       apiExtensionReply: 30_000 * (options.speed ?? 100),
