@@ -52,7 +52,7 @@ export function waitForExit(child: ChildProcess, timeoutMs = 30_000): Promise<Ex
 }
 
 /** Polls a URL until it answers 2xx; fails with the process output when it gives up. */
-export async function waitForUrl(url: string, describe: () => string, timeoutMs = 20_000): Promise<void> {
+export async function waitForUrl(url: string, describe: () => string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
