@@ -64,7 +64,8 @@ export async function lookUpContext(
           segAssignments(client, gatewayId),
         ]);
         albEnabled = settings.enabled && assignments.length > 0;
-        if (albEnabled && network.name === spec.network) gateways.set(network.name, await getEdgeGateway(client, gatewayId));
+        if (albEnabled && network.name === spec.network)
+          gateways.set(network.name, await getEdgeGateway(client, gatewayId));
       }
       return { name: network.name, cidr: networkCidr(network), albEnabled };
     }),

@@ -46,7 +46,9 @@ describe('VCD refusing mid-create, and force delete, leave nothing behind', () =
       'IpQuotaExhausted',
       /No IP space usable on edge gateway "acme-edge-ipspace" could allocate the control-plane-endpoint address.*larger IP quota/,
     );
-    const retry = await acme.user.post(`/api/cse/v1/clusters/${id}/retry`, undefined, { accept: 'application/json' });
+    const retry = await acme.user.post(`/api/cse/v1/clusters/${id}/retry`, undefined, {
+      accept: 'application/json',
+    });
     assert.equal(retry.status, 202);
     assert.equal((await waitForPhase(stack, id, ['Ready', 'Failed']))!.phase, 'Ready');
     await acme.user.delete(`/api/cse/v1/clusters/${id}`, { accept: 'application/json' });
@@ -61,7 +63,11 @@ describe('VCD refusing mid-create, and force delete, leave nothing behind', () =
         {
           method: 'POST',
           path: '/cloudapi/1.0.0/loadBalancer/virtualServices',
-          error: { status: 400, minorErrorCode: 'BAD_REQUEST', message: 'The service engine group is out of resources' },
+          error: {
+            status: 400,
+            minorErrorCode: 'BAD_REQUEST',
+            message: 'The service engine group is out of resources',
+          },
         },
       ],
       'LoadBalancerRefused',
@@ -84,7 +90,9 @@ describe('VCD refusing mid-create, and force delete, leave nothing behind', () =
     const plain = await acme.user.delete(`/api/cse/v1/clusters/${id}`, { accept: 'application/json' });
     assert.equal(plain.status, 409);
     assert.match((plain.body as { message: string }).message, /\?force=true/);
-    const forced = await acme.user.delete(`/api/cse/v1/clusters/${id}?force=true`, { accept: 'application/json' });
+    const forced = await acme.user.delete(`/api/cse/v1/clusters/${id}?force=true`, {
+      accept: 'application/json',
+    });
     assert.equal(forced.status, 202, forced.text);
     await waitForPhase(stack, id, ['Gone']);
     await stack.admin.clearFaults();

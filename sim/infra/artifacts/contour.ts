@@ -22,7 +22,11 @@ function artifact(): { text: Buffer; sha256: string } {
 }
 
 export function contourArtifact(simUrl: string): { url: string; sha256: string; version: string } {
-  return { url: `${simUrl.replace(/\/+$/, '')}${CONTOUR_ARTIFACT_PATH}`, sha256: artifact().sha256, version: CONTOUR_VERSION };
+  return {
+    url: `${simUrl.replace(/\/+$/, '')}${CONTOUR_ARTIFACT_PATH}`,
+    sha256: artifact().sha256,
+    version: CONTOUR_VERSION,
+  };
 }
 
 /** `GET /sim-artifacts/contour/v1.33.6/contour.yaml` (no login, like a public release download). */
