@@ -1,5 +1,6 @@
 import { provideHttpClient } from '@angular/common/http';
 import { bootstrapApplication } from '@angular/platform-browser';
+import { ClarityIcons, checkCircleIcon, clockIcon, errorStandardIcon, helpIcon } from '@cds/core/icon';
 import { provideAnimations } from '@angular/platform-browser/animations';
 import { provideRouter } from '@angular/router';
 import {
@@ -18,6 +19,8 @@ import { portalRoutes } from './routes';
 import { currentSession, portalLocationOf } from './session/portal-session';
 
 async function main(): Promise<void> {
+  // Cloud Director registers Clarity's icon shapes for its plugins; these are the ones ours shows.
+  ClarityIcons.addIcons(checkCircleIcon, clockIcon, errorStandardIcon, helpIcon);
   installAmdDefine();
   const location = portalLocationOf(window.location.pathname);
   const session = await currentSession(location).catch(() => null);

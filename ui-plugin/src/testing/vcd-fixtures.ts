@@ -86,11 +86,18 @@ export function flushVdcOptions(http: HttpTestingController): void {
 }
 
 export function cluster(name: string, phase: ClusterPhase, extra: Partial<Cluster> = {}): Cluster {
+  const ready = phase === 'Ready';
   return {
     id: `urn:vcloud:entity:cseoss:k8scluster:${name}`,
     name,
     owner: { name: 'acme-author' },
     createdAt: '2026-11-25T10:00:00Z',
+    vdc: 'acme-vdc',
+    phase,
+    kubernetesVersion: ready ? 'v1.28.7+vmware.1' : null,
+    controlPlaneEndpoint: ready ? 'https://203.0.113.10:6443' : null,
+    ingressEndpoint: ready ? '203.0.113.11' : null,
+    nodePools: { ready: ready ? 3 : 0, desired: 3 },
     spec: {
       name,
       orgVdc: 'acme-vdc',

@@ -32,13 +32,25 @@ export interface ClusterStatus {
   events?: ClusterEvent[];
 }
 
-/** One cluster as the API returns it (list items and `GET …/{id}`). */
-export interface Cluster {
+/** One line of `GET /api/cse/v1/clusters` (docs/api.md `ClusterSummary`); fields not known yet are null. */
+export interface ClusterSummary {
   id: string;
   name: string;
-  org?: { id?: string; name: string };
-  owner?: { id?: string; name: string };
-  createdAt?: string;
+  org?: { id?: string; name: string } | null;
+  owner?: { id?: string; name: string } | null;
+  vdc?: string | null;
+  phase?: ClusterPhase | null;
+  kubernetesVersion?: string | null;
+  tkgVersion?: string | null;
+  controlPlaneEndpoint?: string | null;
+  ingressEndpoint?: string | null;
+  /** Summed over every pool, the control plane included. */
+  nodePools?: { ready: number; desired: number } | null;
+  createdAt?: string | null;
+}
+
+/** `GET /api/cse/v1/clusters/{id}`: the summary plus the desired and observed state. */
+export interface Cluster extends ClusterSummary {
   spec: ClusterSpec;
   status: ClusterStatus;
 }

@@ -4,8 +4,8 @@ import { Observable, map } from 'rxjs';
 import { ContainerContext } from '../container/container-context';
 import type {
   ApiErrorBody,
-  Cluster,
   ClusterCreateRequest,
+  ClusterSummary,
   ClusterCreated,
   ClusterDetail,
   ClusterEvent,
@@ -24,7 +24,7 @@ export interface ServiceAbout {
 }
 
 /** Sortable columns of the cluster list, as the API names them. */
-export type ClusterSortField = 'name' | 'phase' | 'orgVdc' | 'owner' | 'createdAt' | 'kubernetesVersion';
+export type ClusterSortField = 'name' | 'phase' | 'vdc' | 'createdAt';
 
 /** What the list asks the API for: paging, sorting and filtering all happen on the server. */
 export interface ClusterListQuery {
@@ -39,11 +39,21 @@ export interface ClusterListQuery {
 /** The query string of `GET /api/cse/v1/clusters` for a list query (empty filters are left out). */
 export function clusterListParams(query: ClusterListQuery): HttpParams {
   let params = new HttpParams().set('page', query.page).set('pageSize', query.pageSize);
-  if (query.sort) params = params.set(query.sort.reverse ? 'sortDesc' : 'sortAsc', query.sort.by);
-  if (query.name?.trim()) params = params.set('name', query.name.trim());
+  if (query.sort) params = params.set('sort', `${query.sort.reverse ? '-' : ''}${query.sort.by}`);
+  const name = namePattern(query.name ?? '');
+  if (name) params = params.set('name', name);
   if (query.phase) params = params.set('phase', query.phase);
   if (query.vdc?.trim()) params = params.set('vdc', query.vdc.trim());
   return params;
+}
+
+/**
+ * The API matches names with `*` wildcards over lower-case letters, digits and `-`; what the user types in the
+ * name filter is a part of the name, so it becomes `*part*` (other characters cannot occur in a name).
+ */
+export function namePattern(typed: string): string {
+  const part = typed.toLowerCase().replace(/[^a-z0-9*-]/g, '');
+  return part ? `*${part}*`.replace(/\*+/g, '*') : '';
 }
 
 /** Typed calls to our extension API, `/api/cse/v1/...`, through Cloud Director. */
@@ -56,8 +66,8 @@ export class CseApi {
     return this.http.get<ServiceAbout>(this.url('about'), { headers: this.container.apiHeaders() });
   }
 
-  listClusters(query: ClusterListQuery): Observable<Page<Cluster>> {
-    return this.http.get<Page<Cluster>>(this.url('clusters'), {
+  listClusters(query: ClusterListQuery): Observable<Page<ClusterSummary>> {
+    return this.http.get<Page<ClusterSummary>>(this.url('clusters'), {
       headers: this.container.apiHeaders(),
       params: clusterListParams(query),
     });

@@ -30,6 +30,51 @@ type PageState =
   standalone: true,
   imports: [ClarityModule, DatePipe, RouterLink, TranslatePipe, PhaseBadgeComponent],
   templateUrl: './cluster-detail.component.html',
+  styles: [
+    `
+      .cse-detail-header {
+        display: flex;
+        align-items: baseline;
+        gap: 1rem;
+      }
+      .cse-actions {
+        margin: 1rem 0 0.25rem;
+      }
+      section {
+        margin-top: 1.5rem;
+      }
+      .cse-overview-table {
+        max-width: 48rem;
+      }
+      .cse-error-text {
+        color: var(--cds-alias-status-danger, #c21d00);
+      }
+      .cse-timeline {
+        list-style: none;
+        margin: 0.5rem 0 0;
+        padding-left: 1rem;
+        border-left: 2px solid var(--cds-alias-object-border-color, #ccc);
+      }
+      .cse-event {
+        margin-bottom: 0.75rem;
+      }
+      .cse-event-head {
+        display: flex;
+        align-items: center;
+        gap: 0.5rem;
+      }
+      .cse-event-message {
+        margin-top: 0.25rem;
+      }
+      .cse-event-warning .cse-event-message {
+        color: var(--cds-alias-status-danger, #c21d00);
+      }
+      .cse-event-advice {
+        margin-top: 0.25rem;
+        font-style: italic;
+      }
+    `,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class ClusterDetailComponent implements OnInit {
@@ -46,7 +91,11 @@ export class ClusterDetailComponent implements OnInit {
   protected readonly actionBusy = signal(false);
   protected readonly actionError = signal<string | null>(null);
 
-  protected readonly phase = computed(() => this.cluster()?.status?.phase);
+  /** The summary's phase (a new cluster's status may not have one yet: it is then Pending). */
+  protected readonly phase = computed(() => {
+    const cluster = this.cluster();
+    return cluster ? (cluster.phase ?? cluster.status?.phase ?? 'Pending') : undefined;
+  });
   protected readonly timeline = computed(() => clusterTimeline(this.events(), this.phase(), this.loadedAt()));
   protected readonly controlPlaneUrl = computed(() => {
     const endpoint = this.cluster()?.status?.endpoints?.controlPlane;
@@ -105,7 +154,7 @@ export class ClusterDetailComponent implements OnInit {
         this.events.set(events ?? cluster.status?.events ?? []);
         this.loadedAt.set(Date.now());
         this.state.set({ kind: 'ready' });
-        if (isChanging(cluster.status?.phase))
+        if (isChanging(cluster.phase ?? cluster.status?.phase ?? 'Pending'))
           this.nextRefresh = timer(this.refreshMs).subscribe(() => this.load());
       },
       error: (error: unknown) => {

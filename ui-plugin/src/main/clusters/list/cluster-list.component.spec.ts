@@ -119,6 +119,7 @@ describe('ClusterListComponent', () => {
     harness.filterPhase('Failed');
     const request = expectList();
     expect(request.request.params.get('phase')).toBe('Failed');
+    expect(request.request.params.get('sort')).toBeNull();
     request.flush(page([]));
     expect(harness.emptyState).toBeNull();
   });

@@ -29,6 +29,28 @@ export const CLUSTER_REFRESH_MS = new InjectionToken<number>('CLUSTER_REFRESH_MS
   standalone: true,
   imports: [ClarityModule, DatePipe, RouterLink, RouterOutlet, TranslatePipe, PhaseBadgeComponent],
   templateUrl: './cluster-list.component.html',
+  styles: [
+    `
+      .cse-page-header {
+        display: flex;
+        justify-content: space-between;
+        align-items: flex-end;
+        gap: 1rem;
+      }
+      .cse-toolbar {
+        display: flex;
+        align-items: flex-end;
+        gap: 1.5rem;
+      }
+      .cse-phase-filter {
+        margin-top: 0;
+      }
+      .cse-empty-state {
+        padding: 2rem 0;
+        text-align: center;
+      }
+    `,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class ClusterListComponent {

@@ -1,4 +1,4 @@
-import type { Cluster, ClusterPhase } from '../../api/cluster-types';
+import type { ClusterPhase, ClusterSummary } from '../../api/cluster-types';
 import type { ClusterListQuery, ClusterSortField } from '../../api/cse-api';
 
 /** One line of the cluster list, ready to show. */
@@ -9,32 +9,24 @@ export interface ClusterRow {
   kubernetesVersion: string;
   controlPlaneEndpoint: string;
   ingressEndpoint: string;
-  /** `ready/desired` over all worker pools, or empty before the worker reports pools. */
+  /** `ready/desired` over all pools (the control plane included), or empty while unknown. */
   nodes: string;
-  /** Per pool, `name ready/desired`, for the cell's title. */
-  nodesByPool: string;
   orgVdc: string;
   owner: string;
   createdAt: string;
 }
 
-export function clusterRow(cluster: Cluster): ClusterRow {
-  const status = cluster.status ?? {};
-  const pools = status.nodePools ?? [];
-  const controlPlane = status.endpoints?.controlPlane;
-  const ingress = status.endpoints?.ingress;
-  const ready = pools.reduce((sum, pool) => sum + pool.ready, 0);
-  const desired = pools.reduce((sum, pool) => sum + pool.desired, 0);
+export function clusterRow(cluster: ClusterSummary): ClusterRow {
+  const pools = cluster.nodePools;
   return {
     id: cluster.id,
-    name: cluster.name ?? cluster.spec?.name ?? cluster.id,
-    phase: status.phase,
-    kubernetesVersion: status.versions?.kubernetes ?? '',
-    controlPlaneEndpoint: controlPlane ? `https://${controlPlane.host}:${controlPlane.port}` : '',
-    ingressEndpoint: ingress ? ingress.host : '',
-    nodes: pools.length ? `${ready}/${desired}` : '',
-    nodesByPool: pools.map((pool) => `${pool.name} ${pool.ready}/${pool.desired}`).join(', '),
-    orgVdc: cluster.spec?.orgVdc ?? '',
+    name: cluster.name,
+    phase: cluster.phase ?? undefined,
+    kubernetesVersion: cluster.kubernetesVersion ?? '',
+    controlPlaneEndpoint: cluster.controlPlaneEndpoint ?? '',
+    ingressEndpoint: cluster.ingressEndpoint ?? '',
+    nodes: pools ? `${pools.ready}/${pools.desired}` : '',
+    orgVdc: cluster.vdc ?? '',
     owner: cluster.owner?.name ?? '',
     createdAt: cluster.createdAt ?? '',
   };
@@ -47,14 +39,7 @@ export interface GridState {
   filters?: { property?: unknown; value?: unknown }[];
 }
 
-const sortable: readonly ClusterSortField[] = [
-  'name',
-  'phase',
-  'orgVdc',
-  'owner',
-  'createdAt',
-  'kubernetesVersion',
-];
+const sortable: readonly ClusterSortField[] = ['name', 'phase', 'vdc', 'createdAt'];
 
 /** Turns the datagrid's paging, sorting and column filters (plus the phase select) into an API query. */
 export function listQueryOf(
@@ -73,7 +58,7 @@ export function listQueryOf(
   for (const filter of state.filters ?? []) {
     if (typeof filter.value !== 'string' || !filter.value.trim()) continue;
     if (filter.property === 'name') query.name = filter.value;
-    if (filter.property === 'orgVdc') query.vdc = filter.value;
+    if (filter.property === 'vdc') query.vdc = filter.value;
   }
   if (phase) query.phase = phase;
   return query;

@@ -56,6 +56,29 @@ interface SubmitFailure {
   providers: [WizardOptions],
   schemas: [CUSTOM_ELEMENTS_SCHEMA],
   templateUrl: './cluster-wizard.component.html',
+  styles: [
+    `
+      .cse-pool {
+        border: 1px solid var(--cds-alias-object-border-color, #ccc);
+        border-radius: 0.25rem;
+        padding: 0.5rem 1rem 1rem;
+        margin-bottom: 1rem;
+      }
+      .cse-pool legend {
+        font-weight: 600;
+      }
+      .cse-remove-pool {
+        margin-top: 1rem;
+      }
+      .cse-error-text {
+        color: var(--cds-alias-status-danger, #c21d00);
+      }
+      .cse-review-json {
+        max-height: 24rem;
+        overflow: auto;
+      }
+    `,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class ClusterWizardComponent implements OnInit {
