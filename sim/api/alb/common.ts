@@ -1,8 +1,9 @@
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type { SimContext } from '../../context.ts';
 import { assertRights, principalOf, type Principal } from '../../http/auth.ts';
 import { fail } from '../../http/errors.ts';
 import type { JsonValue } from '../../world/json.ts';
+import type { RealizationStatus } from '../../world/load-balancer.ts';
 import type { EdgeGateway } from '../../world/networking.ts';
 import type { TaskRecord } from '../../world/tasks.ts';
 import { findGateway } from '../network/network.ts';
@@ -64,4 +65,64 @@ export function startRealization(
       return result;
     },
   });
+}
+
+/** An ALB object whose changes are realised asynchronously (pools, virtual services). */
+interface RealizedObject {
+  id: string;
+  name: string;
+  orgId: string;
+  status: RealizationStatus;
+}
+
+/** How VCD names an ALB object kind in task texts and operation names. */
+export interface AlbKind {
+  /** `Load Balancer Pool`, as in "Creating Load Balancer Pool web". */
+  label: string;
+  /** `LoadBalancerPool`, as in `createLoadBalancerPool`. */
+  operationSuffix: string;
+}
+
+const changeVerbs = {
+  create: { operation: 'Creating', operationName: 'create' },
+  update: { operation: 'Updating', operationName: 'update' },
+  delete: { operation: 'Deleting', operationName: 'delete' },
+} as const;
+
+/**
+ * Realises a create, update or delete of an object held in `collection()` and answers 202. The
+ * outcome on the object is the same for every kind: a create that fails leaves nothing behind, an
+ * update that fails is `REALIZATION_FAILED`, a delete that fails restores the previous status.
+ */
+export function realizeAlbChange<T extends RealizedObject>(
+  ctx: SimContext,
+  principal: Principal,
+  res: Response,
+  change: { verb: keyof typeof changeVerbs; kind: AlbKind; object: T; collection: () => Record<string, T> },
+): void {
+  const { verb, kind, object, collection } = change;
+  const previous = object.status;
+  object.status = 'PENDING';
+  const current = () => collection()[object.id];
+  const task = startRealization(
+    ctx,
+    principal,
+    {
+      orgId: object.orgId,
+      owner: { id: object.id, name: object.name },
+      operation: `${changeVerbs[verb].operation} ${kind.label} ${object.name}`,
+      operationName: `${changeVerbs[verb].operationName}${kind.operationSuffix}`,
+    },
+    {
+      success: () => {
+        if (verb === 'delete') delete collection()[object.id];
+        else if (current()) current()!.status = 'REALIZED';
+      },
+      failure: () => {
+        if (verb === 'create') delete collection()[object.id];
+        else if (current()) current()!.status = verb === 'update' ? 'REALIZATION_FAILED' : previous;
+      },
+    },
+  );
+  ctx.tasks.accepted(res, task, ctx.publicUrl());
 }

@@ -14,7 +14,8 @@ import {
   albViewer,
   gatewayOf,
   requireAlbEnabled,
-  startRealization,
+  realizeAlbChange,
+  type AlbKind,
 } from './common.ts';
 import { poolHealth } from './health.ts';
 
@@ -89,6 +90,8 @@ export const poolInput = z
     status: z.string().optional(),
   })
   .strict();
+
+const poolKind: AlbKind = { label: 'Load Balancer Pool', operationSuffix: 'LoadBalancerPool' };
 
 /**
  * ALB pools (`loadBalancer/pools`), asynchronous like VCD (202 + task, `albRealization`), with
@@ -197,24 +200,12 @@ export function poolsRouter(ctx: SimContext): Router {
     const fields = validated(req, principal);
     const pool: AlbPool = { id: ctx.store.ids.urn('loadBalancerPool'), status: 'PENDING', ...fields };
     lb().pools[pool.id] = pool;
-    const task = startRealization(
-      ctx,
-      principal,
-      {
-        orgId: pool.orgId,
-        owner: { id: pool.id, name: pool.name },
-        operation: `Creating Load Balancer Pool ${pool.name}`,
-        operationName: 'createLoadBalancerPool',
-      },
-      {
-        success: () => {
-          if (lb().pools[pool.id]) lb().pools[pool.id]!.status = 'REALIZED';
-        },
-        // A create that fails to realise leaves nothing behind.
-        failure: () => void delete lb().pools[pool.id],
-      },
-    );
-    ctx.tasks.accepted(res, task, ctx.publicUrl());
+    realizeAlbChange(ctx, principal, res, {
+      verb: 'create',
+      kind: poolKind,
+      object: pool,
+      collection: () => lb().pools,
+    });
   });
   router.get(`${albBase}/loadBalancer/pools/:id`, (req, res) => {
     res.json(poolJson(findPool(albViewer(req), req.params.id)));
@@ -223,26 +214,13 @@ export function poolsRouter(ctx: SimContext): Router {
     const principal = albConfigurer(req);
     const pool = findPool(principal, req.params.id);
     assertIdle(pool);
-    Object.assign(pool, validated(req, principal, pool), { status: 'PENDING' });
-    const task = startRealization(
-      ctx,
-      principal,
-      {
-        orgId: pool.orgId,
-        owner: { id: pool.id, name: pool.name },
-        operation: `Updating Load Balancer Pool ${pool.name}`,
-        operationName: 'updateLoadBalancerPool',
-      },
-      {
-        success: () => {
-          if (lb().pools[pool.id]) lb().pools[pool.id]!.status = 'REALIZED';
-        },
-        failure: () => {
-          if (lb().pools[pool.id]) lb().pools[pool.id]!.status = 'REALIZATION_FAILED';
-        },
-      },
-    );
-    ctx.tasks.accepted(res, task, ctx.publicUrl());
+    Object.assign(pool, validated(req, principal, pool));
+    realizeAlbChange(ctx, principal, res, {
+      verb: 'update',
+      kind: poolKind,
+      object: pool,
+      collection: () => lb().pools,
+    });
   });
   router.delete(`${albBase}/loadBalancer/pools/:id`, (req, res) => {
     const principal = albConfigurer(req);
@@ -250,25 +228,12 @@ export function poolsRouter(ctx: SimContext): Router {
     assertIdle(pool);
     const user = servicesUsing(pool)[0];
     if (user) fail('albPoolInUse', { pool: pool.name, virtualService: user.name });
-    const previous = pool.status;
-    pool.status = 'PENDING';
-    const task = startRealization(
-      ctx,
-      principal,
-      {
-        orgId: pool.orgId,
-        owner: { id: pool.id, name: pool.name },
-        operation: `Deleting Load Balancer Pool ${pool.name}`,
-        operationName: 'deleteLoadBalancerPool',
-      },
-      {
-        success: () => void delete lb().pools[pool.id],
-        failure: () => {
-          if (lb().pools[pool.id]) lb().pools[pool.id]!.status = previous;
-        },
-      },
-    );
-    ctx.tasks.accepted(res, task, ctx.publicUrl());
+    realizeAlbChange(ctx, principal, res, {
+      verb: 'delete',
+      kind: poolKind,
+      object: pool,
+      collection: () => lb().pools,
+    });
   });
 
   router.get(`${albBase}/edgeGateways/:id/loadBalancer/poolSummaries`, (req, res) => {

@@ -15,7 +15,8 @@ import {
   albViewer,
   gatewayOf,
   requireAlbEnabled,
-  startRealization,
+  realizeAlbChange,
+  type AlbKind,
 } from './common.ts';
 import { virtualServiceHealth } from './health.ts';
 import { deployedCount } from './service-engine-groups.ts';
@@ -81,6 +82,11 @@ function portsOverlap(a: AlbServicePort[], b: AlbServicePort[]): number | undefi
   }
   return undefined;
 }
+
+const virtualServiceKind: AlbKind = {
+  label: 'Virtual Service',
+  operationSuffix: 'LoadBalancerVirtualService',
+};
 
 /**
  * ALB virtual services (`loadBalancer/virtualServices`), asynchronous like VCD, and the
@@ -240,23 +246,12 @@ export function virtualServicesRouter(ctx: SimContext): Router {
       ...fields,
     };
     lb().virtualServices[service.id] = service;
-    const task = startRealization(
-      ctx,
-      principal,
-      {
-        orgId: service.orgId,
-        owner: { id: service.id, name: service.name },
-        operation: `Creating Virtual Service ${service.name}`,
-        operationName: 'createLoadBalancerVirtualService',
-      },
-      {
-        success: () => {
-          if (lb().virtualServices[service.id]) lb().virtualServices[service.id]!.status = 'REALIZED';
-        },
-        failure: () => void delete lb().virtualServices[service.id],
-      },
-    );
-    ctx.tasks.accepted(res, task, ctx.publicUrl());
+    realizeAlbChange(ctx, principal, res, {
+      verb: 'create',
+      kind: virtualServiceKind,
+      object: service,
+      collection: () => lb().virtualServices,
+    });
   });
   router.get(`${albBase}/loadBalancer/virtualServices/:id`, (req, res) => {
     res.json(serviceJson(findService(albViewer(req), req.params.id)));
@@ -265,51 +260,24 @@ export function virtualServicesRouter(ctx: SimContext): Router {
     const principal = albConfigurer(req);
     const service = findService(principal, req.params.id);
     assertIdle(service);
-    Object.assign(service, validated(req, principal, service), { status: 'PENDING' });
-    const task = startRealization(
-      ctx,
-      principal,
-      {
-        orgId: service.orgId,
-        owner: { id: service.id, name: service.name },
-        operation: `Updating Virtual Service ${service.name}`,
-        operationName: 'updateLoadBalancerVirtualService',
-      },
-      {
-        success: () => {
-          if (lb().virtualServices[service.id]) lb().virtualServices[service.id]!.status = 'REALIZED';
-        },
-        failure: () => {
-          if (lb().virtualServices[service.id])
-            lb().virtualServices[service.id]!.status = 'REALIZATION_FAILED';
-        },
-      },
-    );
-    ctx.tasks.accepted(res, task, ctx.publicUrl());
+    Object.assign(service, validated(req, principal, service));
+    realizeAlbChange(ctx, principal, res, {
+      verb: 'update',
+      kind: virtualServiceKind,
+      object: service,
+      collection: () => lb().virtualServices,
+    });
   });
   router.delete(`${albBase}/loadBalancer/virtualServices/:id`, (req, res) => {
     const principal = albConfigurer(req);
     const service = findService(principal, req.params.id);
     assertIdle(service);
-    const previous = service.status;
-    service.status = 'PENDING';
-    const task = startRealization(
-      ctx,
-      principal,
-      {
-        orgId: service.orgId,
-        owner: { id: service.id, name: service.name },
-        operation: `Deleting Virtual Service ${service.name}`,
-        operationName: 'deleteLoadBalancerVirtualService',
-      },
-      {
-        success: () => void delete lb().virtualServices[service.id],
-        failure: () => {
-          if (lb().virtualServices[service.id]) lb().virtualServices[service.id]!.status = previous;
-        },
-      },
-    );
-    ctx.tasks.accepted(res, task, ctx.publicUrl());
+    realizeAlbChange(ctx, principal, res, {
+      verb: 'delete',
+      kind: virtualServiceKind,
+      object: service,
+      collection: () => lb().virtualServices,
+    });
   });
 
   router.get(`${albBase}/edgeGateways/:id/loadBalancer/virtualServiceSummaries`, (req, res) => {
