@@ -12,7 +12,6 @@ import { RequestDispatcher } from './dispatcher.ts';
 import { EnvelopeError, decodeAmqpRequest, encodeAmqpReply, type ExtensionResponse } from './envelope.ts';
 import { busMetrics, type BusMetrics } from './metrics.ts';
 import { ReplyCache } from './reply-cache.ts';
-import { vcdErrorResponse } from './responses.ts';
 import type { Transport, TransportHandlers, TransportStatus } from './transport.ts';
 
 export interface AmqpTransportOptions {
@@ -415,14 +414,8 @@ export class AmqpTransport implements Transport {
     } catch (error) {
       if (!(error instanceof EnvelopeError)) throw error;
       if (error.requestId === undefined) return this.deadLetter(session, message, error.code, error.message);
-      // We know whom to answer: a client error beats a silent dead letter.
       requestId = error.requestId;
-      response = vcdErrorResponse(
-        error.statusCode,
-        error.code === 'BODY_TOO_LARGE' ? 'REQUEST_TOO_LARGE' : 'BAD_REQUEST',
-        error.message,
-      );
-      this.dispatcher!.countAnswered(error.statusCode);
+      response = this.dispatcher!.answerUndecodable(error);
       this.log.warn(
         { requestId, correlationId, reason: error.code, detail: error.message },
         'answered an undecodable request with an error',

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ExtensionRequest, ExtensionResponse } from './envelope.ts';
+import type { EnvelopeError, ExtensionRequest, ExtensionResponse } from './envelope.ts';
 import type { BusMetrics } from './metrics.ts';
 import type { ReplyCache, ReplyCacheEntry } from './reply-cache.ts';
 import { vcdErrorResponse } from './responses.ts';
@@ -69,9 +69,20 @@ export class RequestDispatcher {
     }
   }
 
-  /** Records a request that was answered without the handler (a decoding error answered with 400/413). */
-  countAnswered(statusCode: number): void {
-    this.options.metrics.requests.inc({ transport: this.options.transport, status: String(statusCode) });
+  /**
+   * The answer to a request that could not be decoded but names its id: a client error (400, or 413
+   * for an oversized body) beats a silent dead letter. Counted like any answered request.
+   */
+  answerUndecodable(error: EnvelopeError): ExtensionResponse {
+    this.options.metrics.requests.inc({
+      transport: this.options.transport,
+      status: String(error.statusCode),
+    });
+    return vcdErrorResponse(
+      error.statusCode,
+      error.code === 'BODY_TOO_LARGE' ? 'REQUEST_TOO_LARGE' : 'BAD_REQUEST',
+      error.message,
+    );
   }
 
   /** Resolves when no handler is running. */

@@ -27,7 +27,6 @@ import {
 } from './envelope.ts';
 import { busMetrics, type BusMetrics } from './metrics.ts';
 import { ReplyCache } from './reply-cache.ts';
-import { vcdErrorResponse } from './responses.ts';
 import type { BehaviorHandler, Transport, TransportHandlers, TransportStatus } from './transport.ts';
 
 /** The extension's identity in VCD: `urn:vcloud:extension-api:<vendor>:<name>:<version>`. */
@@ -217,12 +216,7 @@ export class MqttTransport implements Transport {
     } catch (error) {
       if (!(error instanceof EnvelopeError) || error.requestId === undefined) return this.drop(error);
       requestId = error.requestId;
-      response = vcdErrorResponse(
-        error.statusCode,
-        error.code === 'BODY_TOO_LARGE' ? 'REQUEST_TOO_LARGE' : 'BAD_REQUEST',
-        error.message,
-      );
-      this.dispatcher!.countAnswered(error.statusCode);
+      response = this.dispatcher!.answerUndecodable(error);
       this.log.warn(
         { requestId, reason: error.code, detail: error.message },
         'answered an undecodable request with an error',
