@@ -23,6 +23,8 @@ export type RecordedResource = ClusterResource & {
   ip?: string;
   /** Task creating the object, recorded so a restart can read its result (IP space allocations). */
   task?: string;
+  /** Untagged IP allocations that existed before ours was started (finds an allocation orphaned by a crash). */
+  untaggedBefore?: string[];
 };
 
 export type ResourceType = 'ipSpaceAllocation' | 'uplinkIp' | 'loadBalancerPool' | 'virtualService' | 'vApp';

@@ -13,6 +13,7 @@ import {
   releaseAllocation,
 } from '../vcd/ipSpaces.ts';
 import { deleteVApp, findVAppsByName, hrefId } from '../vcd/vapps.ts';
+import { findOrphanedAllocation, mayHaveOrphan } from './orphaned-allocations.ts';
 import { forgetResource, resources, type ClusterScope, type RecordedResource } from './scope.ts';
 
 function carriesCluster(scope: ClusterScope, text: string | null | undefined): boolean {
@@ -91,6 +92,10 @@ export async function sweepCluster(scope: ClusterScope): Promise<void> {
         () => undefined,
       );
       if (allocation) await releaseAllocation(scope.tenant, resource.parentId, allocation.id, wait);
+    } else if (mayHaveOrphan(resource)) {
+      // Started but never recorded: the allocation that appeared untagged since the intent.
+      const orphan = await findOrphanedAllocation(scope, resource, 2 * (wait.maxPollMs ?? 2000) + 1000);
+      if (orphan) await releaseAllocation(scope.tenant, resource.parentId, orphan.id, wait);
     }
     await forget(scope, resource);
   }

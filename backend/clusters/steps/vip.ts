@@ -15,6 +15,7 @@ import {
   type IpSpaceAllocation,
 } from '../../vcd/ipSpaces.ts';
 import { VcdError } from '../../vcd/errors.ts';
+import { findOrphanedAllocation, mayHaveOrphan, untaggedIds } from '../orphaned-allocations.ts';
 import { findResource, PhaseFailure, recordCreated, recordIntent, type ClusterScope } from '../scope.ts';
 
 /** Uplink IPs this process handed out whose virtual service may not exist yet, per gateway. */
@@ -63,6 +64,12 @@ export async function reserveVip(scope: ClusterScope, claim: string, purpose: st
   });
 }
 
+/** How long an untagged allocation must stay untagged before it counts as orphaned (a live allocator tags its own
+ * within one task poll). */
+function orphanSettleMs(scope: ClusterScope): number {
+  return 2 * (scope.taskWait.maxPollMs ?? 2000) + 1000;
+}
+
 async function reserveFromIpSpace(scope: ClusterScope, claim: string, purpose: string): Promise<string> {
   const gateway = scope.gateway!;
   const recorded = findResource(scope.status, 'ipSpaceAllocation', claim);
@@ -74,7 +81,10 @@ async function reserveFromIpSpace(scope: ClusterScope, claim: string, purpose: s
     const found = (await listAllocations(scope.tenant, space.ipSpaceRef.id)).find(
       (allocation) => allocation.description === claim,
     );
-    if (found) return adopt(scope, claim, purpose, space.ipSpaceRef.id, found);
+    if (found) {
+      const ip = await adopt(scope, claim, purpose, space.ipSpaceRef.id, found);
+      if (ip) return ip;
+    }
   }
   // A recorded allocation task (the worker stopped between allocating and tagging).
   if (recorded?.task && recorded.parentId) {
@@ -85,9 +95,22 @@ async function reserveFromIpSpace(scope: ClusterScope, claim: string, purpose: s
         recorded.task,
         scope.taskWait,
       );
-      return await adopt(scope, claim, purpose, recorded.parentId, allocation);
+      const ip = await adopt(scope, claim, purpose, recorded.parentId, allocation);
+      if (ip) return ip;
     } catch (error) {
       scope.log.warn({ err: error, claim }, 'recorded IP allocation task gave nothing; allocating again');
+    }
+  }
+  // The worker stopped between starting an allocation and recording its task.
+  if (mayHaveOrphan(recorded)) {
+    const orphan = await findOrphanedAllocation(scope, recorded, orphanSettleMs(scope));
+    if (orphan) {
+      scope.log.info(
+        { claim, ip: orphan.value },
+        'adopting the IP allocation an interrupted attempt left untagged',
+      );
+      const ip = await adopt(scope, claim, purpose, recorded.parentId, orphan);
+      if (ip) return ip;
     }
   }
   const reasons: string[] = [];
@@ -101,10 +124,17 @@ async function reserveFromIpSpace(scope: ClusterScope, claim: string, purpose: s
         parentId: ipSpaceId,
         purpose,
       });
+      await recordCreated(scope, intent, {
+        parentId: ipSpaceId,
+        task: undefined,
+        untaggedBefore: untaggedIds(await listAllocations(scope.tenant, ipSpaceId)),
+      });
       const task = await startFloatingIpAllocation(scope.tenant, ipSpaceId);
       await recordCreated(scope, intent, { task, parentId: ipSpaceId });
       const allocation = await allocationFromTask(scope.tenant, ipSpaceId, task, scope.taskWait);
-      return await adopt(scope, claim, purpose, ipSpaceId, allocation);
+      const ip = await adopt(scope, claim, purpose, ipSpaceId, allocation);
+      if (ip) return ip;
+      reasons.push(`${space.ipSpaceRef.name ?? ipSpaceId}: the allocated IP was taken by another claim`);
     } catch (error) {
       if (!(error instanceof VcdError) || error.status >= 500 || error.status === 0) throw error;
       reasons.push(`${space.ipSpaceRef.name ?? ipSpaceId}: ${error.message}`);
@@ -117,13 +147,18 @@ async function reserveFromIpSpace(scope: ClusterScope, claim: string, purpose: s
   );
 }
 
+/**
+ * Tags an allocation with our claim and records it; answers its IP, or undefined when another claim holds it
+ * (checked again after our write, since VCD offers no conditional update of an allocation).
+ */
 async function adopt(
   scope: ClusterScope,
   claim: string,
   purpose: string,
   ipSpaceId: string,
   allocation: IpSpaceAllocation,
-): Promise<string> {
+): Promise<string | undefined> {
+  if (allocation.description && allocation.description !== claim) return undefined;
   if (allocation.description !== claim || allocation.usageState !== 'USED_MANUAL') {
     await updateAllocation(
       scope.tenant,
@@ -132,6 +167,8 @@ async function adopt(
       { usageState: 'USED_MANUAL', description: claim },
       scope.taskWait,
     );
+    const now = (await listAllocations(scope.tenant, ipSpaceId)).find((a) => a.id === allocation.id);
+    if (now?.description !== claim) return undefined;
   }
   const intent = await recordIntent(scope, {
     type: 'ipSpaceAllocation',
@@ -145,6 +182,7 @@ async function adopt(
     ip: allocation.value,
     parentId: ipSpaceId,
     task: undefined,
+    untaggedBefore: undefined,
   });
   return allocation.value;
 }
