@@ -2,8 +2,10 @@ import { Router, type Request, type Response } from 'express';
 import type { SimContext } from '../../context.ts';
 import { principalOf, type Principal } from '../../http/auth.ts';
 import { fail } from '../../http/errors.ts';
+import { pageOf } from '../../http/paging.ts';
 import { uuidOf } from '../../world/ids.ts';
 import type { Session } from '../../world/credentials.ts';
+import { rightJson } from '../rights/rights.ts';
 
 /** `Authorization: Basic base64(user@org:password)` → its parts, or VCD's 401. */
 function basicCredentials(req: Request): { login: string; org: string; password: string } {
@@ -99,6 +101,18 @@ export function sessionsArea(ctx: SimContext): Router {
   router.get('/cloudapi/1.0.0/sessions/current', (req, res) => {
     const { principal, session } = currentSession(req);
     res.json(sessionJson(ctx, session, principal));
+  });
+  // The session's effective rights, so a client (a UI plugin) learns what its user may do without "Role: View".
+  // As VCD documents it: `impliedRights` and `isPublishable` are not set on these rights.
+  router.get('/cloudapi/1.0.0/sessions/current/rights', (req, res) => {
+    const { principal } = currentSession(req);
+    const rights = [...principal.rights].flatMap((rightName) => {
+      const right = ctx.access.rightByName(rightName);
+      if (!right) return [];
+      const { id, name, description, bundleKey, category, serviceNamespace, rightType } = rightJson(right);
+      return [{ id, name, description, bundleKey, category, serviceNamespace, rightType }];
+    });
+    res.json(pageOf(req, res, rights, { defaultSort: 'name' }));
   });
   router.get('/cloudapi/1.0.0/sessions/:id', (req, res) => {
     const { principal, session } = currentSession(req);
