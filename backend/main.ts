@@ -58,6 +58,8 @@ export async function startWorker(
     logger: log.child({ component: 'clusters' }),
     settings: entitySettingsSource(provider.config, config.clusters, config.vcd.url),
     templateOffers: templateOffers(provider.templates),
+    // VCD runs RDE behaviours only over MQTT; over AMQP the secure section is read through fullContents.
+    secureSection: config.bus.transport === 'amqp' ? 'fullContents' : 'behaviour',
   });
   const readiness: ReadinessCheck[] = [
     () => ({ name: 'shutdown', ready: !stopping, detail: stopping ? 'worker is stopping' : undefined }),

@@ -6,7 +6,7 @@ import type { VcdClient } from '../vcd/client.ts';
 import { clusterBehaviourHandler } from './behaviours.ts';
 import { configProviderSettings, type ProviderSettingsSource } from './provider-settings.ts';
 import { Reconciler } from './reconciler.ts';
-import { SecretVault } from './secrets.ts';
+import { SecretVault, type SecureSectionSource } from './secrets.ts';
 import { ClusterService, type ClusterServiceOptions } from './service.ts';
 import { ClusterStore } from './store.ts';
 
@@ -26,9 +26,11 @@ export function createClusterLifecycle(options: {
   settings?: ProviderSettingsSource;
   /** The provider's template decisions for create checks (see `ClusterServiceOptions.templateOffers`). */
   templateOffers?: ClusterServiceOptions['templateOffers'];
+  /** `fullContents` where VCD runs no behaviours for the worker (AMQP); default `behaviour`. */
+  secureSection?: SecureSectionSource;
 }): ClusterLifecycle {
   const store = new ClusterStore(options.vcd);
-  const secrets = new SecretVault(options.vcd);
+  const secrets = new SecretVault(options.vcd, options.secureSection);
   const reconciler = new Reconciler({
     store,
     vcd: options.vcd,

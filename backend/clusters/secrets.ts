@@ -4,11 +4,12 @@
  * this vault learns them from behaviour invocations this worker receives (hooks carry the entity), from the API
  * call that created the cluster, and, when it knows nothing (after a restart), by invoking a behaviour on the
  * entity itself and reading the invocation that comes back. Only values that never change, plus the kubeconfig
- * once set, are kept in memory.
+ * once set, are kept in memory. Over AMQP VCD runs no behaviour for us, so there the worker grants its own account
+ * explicit Full Control of each cluster it creates and reads the secure section through `fullContents` instead.
  */
 import { clusterBehaviourId } from '../../behaviours/index.ts';
 import type { VcdClient } from '../vcd/client.ts';
-import { invokeBehavior } from '../vcd/rde-writes.ts';
+import { getFullContents, grantEntityAccess, invokeBehavior } from '../vcd/rde-writes.ts';
 import type { ClusterSecrets } from './spec.ts';
 
 export class SecretsUnavailableError extends Error {
@@ -19,13 +20,36 @@ export interface SecretSource {
   read(clusterId: string): Promise<ClusterSecrets>;
   remember(clusterId: string, secrets: ClusterSecrets | undefined): void;
   forget(clusterId: string): void;
+  /** Called once a cluster entity exists, before anything needs its secrets again. */
+  prepare?(clusterId: string): Promise<void>;
 }
+
+/** Where the secure section comes from when the vault does not know it: an MQTT behaviour, or `fullContents`. */
+export type SecureSectionSource = 'behaviour' | 'fullContents';
 
 export class SecretVault implements SecretSource {
   readonly #known = new Map<string, ClusterSecrets>();
   readonly #pending = new Map<string, Promise<ClusterSecrets>>();
 
-  constructor(private readonly vcd: VcdClient) {}
+  #selfId?: Promise<string>;
+
+  constructor(
+    private readonly vcd: VcdClient,
+    private readonly source: SecureSectionSource = 'behaviour',
+  ) {}
+
+  /** With `fullContents`: grants the worker's account the explicit Full Control VCD asks for that read. */
+  async prepare(clusterId: string): Promise<void> {
+    if (this.source !== 'fullContents') return;
+    this.#selfId ??= this.vcd
+      .get<{ user: { id: string } }>('/cloudapi/1.0.0/sessions/current')
+      .then((response) => response.body.user.id)
+      .catch((error: unknown) => {
+        this.#selfId = undefined;
+        throw error;
+      });
+    await grantEntityAccess(this.vcd, clusterId, await this.#selfId, 'urn:vcloud:accessLevel:FullControl');
+  }
 
   remember(clusterId: string, secrets: ClusterSecrets | undefined): void {
     if (!secrets || typeof secrets !== 'object') return;
@@ -61,6 +85,11 @@ export class SecretVault implements SecretSource {
   }
 
   async #fetch(clusterId: string): Promise<ClusterSecrets> {
+    if (this.source === 'fullContents') {
+      const rde = await getFullContents<{ private?: ClusterSecrets }>(this.vcd, clusterId);
+      this.remember(clusterId, rde.entity.private);
+      return this.#known.get(clusterId) ?? {};
+    }
     // The invocation reaches this worker's behaviour handler, which calls `remember` before the task ends.
     await invokeBehavior(
       this.vcd,

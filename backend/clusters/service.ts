@@ -118,6 +118,7 @@ export class ClusterService {
       { initialPollMs: 10, maxPollMs: 100 },
     );
     this.options.secrets.remember(id, secrets);
+    await this.options.secrets.prepare?.(id);
     // VCD validates new entities against the type's schema when asked to resolve them.
     await this.options.vcd
       .post(`/cloudapi/1.0.0/entities/${encodeURIComponent(id)}/resolve`, undefined, {

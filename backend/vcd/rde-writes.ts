@@ -43,3 +43,28 @@ export async function invokeBehavior(
   );
   return (await settle(client, response, wait)).task;
 }
+
+/**
+ * Gives a user an explicit access level on an entity (`POST …/entities/{id}/accessControls`). VCD serves an
+ * entity's secure fields through `fullContents` only to holders of such an explicit Full Control grant.
+ */
+export async function grantEntityAccess(
+  client: VcdClient,
+  entityId: string,
+  memberId: string,
+  accessLevelId:
+    | 'urn:vcloud:accessLevel:ReadOnly'
+    | 'urn:vcloud:accessLevel:ReadWrite'
+    | 'urn:vcloud:accessLevel:FullControl',
+): Promise<void> {
+  await client.post(`${API}/entities/${enc(entityId)}/accessControls`, {
+    grantType: 'MembershipAccessControlGrant',
+    accessLevelId,
+    memberId,
+  });
+}
+
+/** The entity with its secure fields in clear (`GET …/entities/{id}/fullContents`; needs explicit Full Control). */
+export async function getFullContents<E>(client: VcdClient, entityId: string): Promise<RdeEntity<E>> {
+  return (await client.get<RdeEntity<E>>(`${API}/entities/${enc(entityId)}/fullContents`)).body;
+}

@@ -3,6 +3,8 @@
  * real `cse worker` process for crash tests) configured with the simulator's Contour mirror, tenant users with API
  * tokens, and helpers to create clusters through `/api/cse/v1` and watch their status from outside.
  */
+import amqp from 'amqplib';
+import { deadLetterNames } from '../../backend/bus/amqp.ts';
 import { workerConfigSchema, type WorkerConfig } from '../../backend/config/schema.ts';
 import { startWorker, type RunningWorker } from '../../backend/main.ts';
 import { install } from '../../backend/provider/install.ts';
@@ -208,4 +210,23 @@ export function infrastructure(state: WorldSnapshot): Record<string, unknown> {
       .map((a) => `${a.value}:${a.description ?? ''}`)
       .sort(),
   };
+}
+
+/**
+ * Removes what an AMQP worker of `config` declared on RabbitMQ (its exchange and queue and their dead-letter pair),
+ * so test runs do not pile up durable queues. A no-op for MQTT.
+ */
+export async function removeAmqpObjects(config: WorkerConfig): Promise<void> {
+  if (config.bus.transport !== 'amqp') return;
+  const { exchange, routingKey, queue = routingKey } = config.bus.amqp;
+  const dead = deadLetterNames(exchange, queue);
+  const connection = await amqp.connect(config.bus.amqpUrl);
+  try {
+    const channel = await connection.createChannel();
+    channel.on('error', () => undefined);
+    for (const name of [queue, dead.queue]) await channel.deleteQueue(name).catch(() => undefined);
+    for (const name of [exchange, dead.exchange]) await channel.deleteExchange(name).catch(() => undefined);
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
 }
