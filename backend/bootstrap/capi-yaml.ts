@@ -9,6 +9,7 @@ import {
   checkClusterSpec,
   type CompleteClusterSpec,
 } from '../../behaviours/validation/cluster-spec-rules.ts';
+import { checkEgress, nodeEgress, type EgressSettings } from './egress.ts';
 import { InputChecks, inputPatterns } from './input-checks.ts';
 
 export const capiApiVersions = {
@@ -53,6 +54,8 @@ export interface CapiClusterInput {
   vipSubnet?: string;
   /** Thresholds of the MachineHealthCheck (CSE's defaults when absent). */
   healthCheck?: { maxUnhealthy?: string; nodeStartupTimeout?: string; unhealthyTimeout?: string };
+  /** The provider's proxy (containerd, through CAPVCD) and CA certificates the nodes trust. */
+  egress?: EgressSettings;
 }
 
 export interface ObjectReference {
@@ -98,6 +101,7 @@ export interface VcdClusterSpec {
   ovdcNetwork: string;
   controlPlaneEndpoint: { host: string; port: number };
   loadBalancerConfigSpec?: { vipSubnet: string };
+  proxyConfigSpec?: { httpProxy?: string; httpsProxy?: string; noProxy?: string };
   useAsManagementCluster: boolean;
   rdeId: string;
   userContext: { secretRef: { name: string; namespace: string } };
@@ -138,6 +142,8 @@ export interface KubeadmConfigSpec {
   initConfiguration?: { nodeRegistration: NodeRegistration };
   joinConfiguration: { nodeRegistration: NodeRegistration };
   users?: KubeadmUser[];
+  files?: Array<{ path: string; content: string; owner: string; permissions: string }>;
+  preKubeadmCommands?: string[];
 }
 
 export interface KubeadmControlPlaneSpec {
@@ -266,6 +272,7 @@ function checkInput(input: CapiClusterInput, names: CapiObjectNames): void {
   checks.match('imageRegistry', input.imageRegistry, p.registry, 'a registry host and path');
   checks.present('apiToken', input.apiToken);
   if (input.vipSubnet !== undefined) checks.match('vipSubnet', input.vipSubnet, /^[0-9./]+$/, 'an IPv4 CIDR');
+  checkEgress(checks, input.egress ?? {});
   const derived = [
     names.namespace,
     names.credentialsSecret,
@@ -305,6 +312,11 @@ export function buildCapiObjects(input: CapiClusterInput): CapiObject[] {
   const users: KubeadmUser[] | undefined = spec.sshKey
     ? [{ name: 'root', sshAuthorizedKeys: [spec.sshKey] }]
     : undefined;
+  const egress = nodeEgress(input.egress ?? {});
+  const trust = {
+    ...(egress.files.length ? { files: egress.files } : {}),
+    ...(egress.preKubeadmCommands.length ? { preKubeadmCommands: egress.preKubeadmCommands } : {}),
+  };
   const machine = (group: CompleteClusterSpec['controlPlane']): VcdMachineTemplateSpec => ({
     template: {
       spec: {
@@ -363,6 +375,7 @@ export function buildCapiObjects(input: CapiClusterInput): CapiObject[] {
           port: input.controlPlaneEndpoint.port ?? 6443,
         },
         ...(input.vipSubnet ? { loadBalancerConfigSpec: { vipSubnet: input.vipSubnet } } : {}),
+        ...(egress.proxyConfigSpec ? { proxyConfigSpec: egress.proxyConfigSpec } : {}),
         useAsManagementCluster: false,
         rdeId: input.clusterId,
         userContext: { secretRef: { name: names.credentialsSecret, namespace } },
@@ -403,6 +416,7 @@ export function buildCapiObjects(input: CapiClusterInput): CapiObject[] {
           initConfiguration: { nodeRegistration: nodeRegistration() },
           joinConfiguration: { nodeRegistration: nodeRegistration() },
           ...(users ? { users } : {}),
+          ...trust,
         },
       },
     },
@@ -412,7 +426,11 @@ export function buildCapiObjects(input: CapiClusterInput): CapiObject[] {
       metadata: meta(names.workerBootstrap),
       spec: {
         template: {
-          spec: { joinConfiguration: { nodeRegistration: nodeRegistration() }, ...(users ? { users } : {}) },
+          spec: {
+            joinConfiguration: { nodeRegistration: nodeRegistration() },
+            ...(users ? { users } : {}),
+            ...trust,
+          },
         },
       },
     },

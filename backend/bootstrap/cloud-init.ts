@@ -4,6 +4,13 @@
  * constants and values that passed a strict pattern, so no user-supplied string can reach a shell.
  */
 import { parse, stringify } from 'yaml';
+import {
+  bootstrapEgressFiles,
+  checkEgress,
+  cloudInitCaCerts,
+  proxyEnvironment,
+  type EgressSettings,
+} from './egress.ts';
 import { bootstrapHelperScript } from './helper-script.ts';
 import { InputChecks, inputPatterns } from './input-checks.ts';
 import { BOOTSTRAP_SECRET_HEADER, bootstrapPhases, type BootstrapPhaseName } from './phases.ts';
@@ -97,6 +104,8 @@ export interface BootstrapInput {
   addonManifests?: string[];
   /** Per-phase limits in seconds, overriding `bootstrapPhases`. */
   phaseTimeouts?: Partial<Record<BootstrapPhaseName, number>>;
+  /** The provider's proxy and trusted CA certificates. */
+  egress?: EgressSettings;
 }
 
 /** The bootstrap settings file (`/etc/cse/bootstrap.json`). */
@@ -111,6 +120,8 @@ export interface BootstrapSettings {
   downloads: BootstrapDownloads;
   providerImageRegistry?: string;
   addonManifests: string[];
+  /** Environment of the helper and its commands: the provider's proxy variables. */
+  environment: Record<string, string>;
   kindClusterName: string;
   files: {
     reportSecret: string;
@@ -136,6 +147,8 @@ export interface CloudInitFile {
 }
 
 export interface CloudConfig {
+  /** cloud-init's `ca_certs` module (runs before `write_files` consumers and `runcmd`). */
+  ca_certs?: { trusted: string[] };
   write_files: CloudInitFile[];
   runcmd: string[][];
 }
@@ -221,6 +234,7 @@ function checkInput(
       'must be a whole number of seconds up to a day, for a known phase',
     );
   }
+  checkEgress(checks, input.egress ?? {});
   checks.done();
 }
 
@@ -244,6 +258,7 @@ export function buildBootstrapSettings(input: BootstrapInput): BootstrapSettings
     downloads,
     ...(input.providerImageRegistry ? { providerImageRegistry: input.providerImageRegistry } : {}),
     addonManifests: [...(input.addonManifests ?? [])],
+    environment: proxyEnvironment(input.egress?.proxy),
     kindClusterName: KIND_CLUSTER_NAME,
     files: {
       reportSecret: paths.reportSecret,
@@ -408,8 +423,11 @@ export function buildBootstrapCloudConfig(input: BootstrapInput): CloudConfig {
     owner: 'root:root',
     permissions,
   });
+  const caCerts = cloudInitCaCerts(input.egress ?? {});
   return {
+    ...(caCerts ? { ca_certs: caCerts } : {}),
     write_files: [
+      ...bootstrapEgressFiles(input.egress ?? {}),
       file(paths.helper, bootstrapHelperScript, '0755'),
       file(paths.settings, `${JSON.stringify(settings, null, 2)}\n`, '0644'),
       file(paths.reportSecret, `${input.reportSecret}\n`, '0600'),

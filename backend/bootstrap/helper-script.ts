@@ -9,6 +9,7 @@
  *
  * Reports go to the settings' report URL with a bearer token obtained from the owner's API token and the one-time
  * secret in its header. Python 3 is on every image that runs cloud-init, which is itself written in Python.
+ * The settings' `environment` (the provider's proxy variables) applies to the commands and the reports.
  * `CSE_BOOTSTRAP_SETTINGS` overrides the settings path (tests use it).
  */
 export const bootstrapHelperScript = `#!/usr/bin/env python3
@@ -170,6 +171,8 @@ def fetch_kubeconfig(settings):
 
 def main(args):
     settings = load_settings()
+    # The provider's proxy, for the commands and for this helper's own reports.
+    os.environ.update(settings.get("environment", {}))
     if len(args) >= 4 and args[0] == "run" and args[2] == "--":
         return run(settings, args[1], args[3:])
     if len(args) == 2 and args[0] == "report":

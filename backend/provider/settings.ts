@@ -10,6 +10,7 @@ import addFormatsModule from 'ajv-formats';
 import { providerSettingsSchema } from '../../behaviours/settings.ts';
 import { bootstrapPhases, type BootstrapPhaseName } from '../bootstrap/phases.ts';
 import { defaultBootstrapComponents } from '../bootstrap/cloud-init.ts';
+import { egressProblems } from '../bootstrap/egress.ts';
 import type { ClustersConfig } from '../config/clusters-schema.ts';
 import type { ProviderSettings } from '../clusters/provider-settings.ts';
 
@@ -101,6 +102,8 @@ export function validateSettings(document: unknown): SettingsProblem[] {
       });
     }
   });
+  // Stricter than the entity schema: these values are written into apt, systemd and containerd files.
+  problems.push(...egressProblems(settings));
   const names = settings.trustedCertificates.map((certificate) => certificate.name);
   names.forEach((name, index) => {
     if (names.indexOf(name) !== index)

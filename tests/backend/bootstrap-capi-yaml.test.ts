@@ -286,3 +286,63 @@ describe('a manifest input that breaks a rule', () => {
     );
   });
 });
+
+describe("the provider's proxy and trusted CAs on the nodes", () => {
+  const pem = '-----BEGIN CERTIFICATE-----\nTUlJQmFzZTY0Q2VydA==\n-----END CERTIFICATE-----';
+  const egress = {
+    proxy: {
+      httpProxy: 'http://proxy.corp:3128',
+      httpsProxy: 'http://proxy.corp:3128',
+      noProxy: ['10.0.0.0/8'],
+    },
+    trustedCertificates: [{ name: 'Corp root CA', pem }],
+  };
+
+  it('gives containerd the proxy through CAPVCD and every node the CA files and the commands that trust them', () => {
+    const docs = documents(renderCapiYaml(input({}, { egress })));
+    const vcdCluster = find(docs, 'VCDCluster', 'demo');
+    assert.deepEqual(vcdCluster.spec.proxyConfigSpec, {
+      httpProxy: 'http://proxy.corp:3128',
+      httpsProxy: 'http://proxy.corp:3128',
+      noProxy: 'localhost,127.0.0.1,::1,.svc,.cluster.local,10.0.0.0/8',
+    });
+    const controlPlane = docs.find((doc) => doc.kind === 'KubeadmControlPlane')!.spec.kubeadmConfigSpec;
+    const workers = docs.find((doc) => doc.kind === 'KubeadmConfigTemplate')!.spec.template.spec;
+    for (const config of [controlPlane, workers]) {
+      assert.deepEqual(config.files, [
+        {
+          path: '/usr/local/share/ca-certificates/cse-trusted-1.crt',
+          content: `${pem}\n`,
+          owner: 'root:root',
+          permissions: '0644',
+        },
+      ]);
+      assert.equal(config.preKubeadmCommands.length, 2);
+      assert.match(config.preKubeadmCommands[0], /update-ca-certificates/);
+    }
+  });
+
+  it('adds nothing when the provider set neither', () => {
+    const docs = documents(renderCapiYaml(input()));
+    assert.equal(find(docs, 'VCDCluster', 'demo').spec.proxyConfigSpec, undefined);
+    const controlPlane = docs.find((doc) => doc.kind === 'KubeadmControlPlane')!.spec.kubeadmConfigSpec;
+    assert.equal(controlPlane.files, undefined);
+    assert.equal(controlPlane.preKubeadmCommands, undefined);
+  });
+
+  it('refuses a proxy value that could break out of a configuration file', () => {
+    for (const httpProxy of [
+      'http://proxy"; evil',
+      'http://proxy\nEnvironment=X',
+      'http://pro%xy',
+      'ftp://proxy',
+    ]) {
+      assert.throws(
+        () => renderCapiYaml(input({}, { egress: { proxy: { httpProxy } } })),
+        (error: unknown) =>
+          error instanceof RenderInputError && error.problems.some((p) => p.field === 'proxy.httpProxy'),
+        httpProxy,
+      );
+    }
+  });
+});

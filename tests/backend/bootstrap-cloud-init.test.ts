@@ -288,3 +288,72 @@ function defaults(): NonNullable<BootstrapInput['components']> {
     kubectl: 'v1.29.2',
   };
 }
+
+describe("the provider's proxy and trusted CAs on the bootstrap VM", () => {
+  const pem = '-----BEGIN CERTIFICATE-----\nTUlJQmFzZTY0Q2VydA==\n-----END CERTIFICATE-----';
+  const egress = {
+    proxy: {
+      httpProxy: 'http://user:pw@proxy.corp:3128',
+      httpsProxy: 'http://proxy.corp:3128',
+      noProxy: ['.corp'],
+    },
+    trustedCertificates: [{ name: 'Corp root CA', pem }],
+  };
+  const text = renderBootstrapCloudInit(input({ egress }));
+
+  it('trusts the CAs through cloud-init, and configures apt, Docker and the helper for the proxy', () => {
+    const config = parse(text) as { ca_certs: { trusted: string[] } };
+    assert.deepEqual(config.ca_certs, { trusted: [pem] });
+    const { files, settings } = extractCloudInit(text);
+    assert.equal(
+      files.get('/etc/apt/apt.conf.d/95cse-proxy')?.content,
+      'Acquire::http::Proxy "http://user:pw@proxy.corp:3128";\nAcquire::https::Proxy "http://proxy.corp:3128";\n',
+    );
+    assert.equal(
+      files.get('/etc/systemd/system/docker.service.d/cse-proxy.conf')?.content,
+      [
+        '[Service]',
+        'Environment="HTTP_PROXY=http://user:pw@proxy.corp:3128"',
+        'Environment="HTTPS_PROXY=http://proxy.corp:3128"',
+        'Environment="NO_PROXY=localhost,127.0.0.1,::1,.svc,.cluster.local,.corp"',
+        '',
+      ].join('\n'),
+    );
+    assert.equal(settings?.environment['HTTPS_PROXY'], 'http://proxy.corp:3128');
+    assert.equal(settings?.environment['no_proxy'], 'localhost,127.0.0.1,::1,.svc,.cluster.local,.corp');
+  });
+
+  it('is still accepted by `cloud-init schema`', (t) => {
+    if (spawnSync('cloud-init', ['--version']).error) {
+      assert.ok(!process.env['CI'], 'cloud-init must be installed in CI (.ci/run installs it)');
+      t.skip('cloud-init is not installed here');
+      return;
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'cse-cloud-init-'));
+    try {
+      const file = join(dir, 'user-data');
+      writeFileSync(file, text);
+      const result = spawnSync('cloud-init', ['schema', '-c', file], { encoding: 'utf8' });
+      assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses values that could break out of apt, systemd or the environment', () => {
+    const cases: Array<[string, BootstrapInput['egress']]> = [
+      ['proxy.httpsProxy', { proxy: { httpsProxy: 'http://proxy.corp:3128";\nAcquire::x "y' } }],
+      ['proxy.httpProxy', { proxy: { httpProxy: 'http://proxy corp' } }],
+      ['proxy.noProxy[1]', { proxy: { httpProxy: 'http://p:1', noProxy: ['ok.corp', 'a"b'] } }],
+      ['trustedCertificates[0].pem', { trustedCertificates: [{ name: 'x', pem: 'not a certificate' }] }],
+    ];
+    for (const [field, bad] of cases) {
+      assert.throws(
+        () => renderBootstrapCloudInit(input({ egress: bad })),
+        (error: unknown) =>
+          error instanceof RenderInputError && error.problems.some((problem) => problem.field === field),
+        field,
+      );
+    }
+  });
+});

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import {
   bootstrapPaths,
   extractCloudInit,
   renderBootstrapCloudInit,
+  type BootstrapInput,
   type BootstrapSettings,
 } from '../../backend/bootstrap/cloud-init.ts';
 import type { BootstrapReport } from '../../backend/bootstrap/phases.ts';
@@ -83,7 +84,11 @@ describe(
 
     /** Writes the cloud-init's files into a fresh temp dir, with the settings' paths pointing there. */
     function installVm(
-      overrides: { reportSecret?: string; phaseTimeouts?: Record<string, number> } = {},
+      overrides: {
+        reportSecret?: string;
+        phaseTimeouts?: Record<string, number>;
+        egress?: BootstrapInput['egress'];
+      } = {},
     ): void {
       if (dir) rmSync(dir, { recursive: true, force: true });
       dir = mkdtempSync(join(tmpdir(), 'cse-bootstrap-vm-'));
@@ -96,6 +101,7 @@ describe(
         apiToken: API_TOKEN,
         reportSecret: SECRET,
         phaseTimeouts: overrides.phaseTimeouts ?? {},
+        egress: overrides.egress,
       });
       const { files, settings } = extractCloudInit(text);
       assert.ok(settings);
@@ -188,6 +194,31 @@ describe(
     it('runs a command that succeeds without reporting anything', async () => {
       assert.equal(await helper('run', 'tools-installed', '--', 'true'), 0);
       assert.deepEqual(received, []);
+    });
+
+    it("runs commands and reports with the provider's proxy, bypassing it for VCD on loopback", async () => {
+      installVm({
+        egress: { proxy: { httpsProxy: 'http://proxy.example.com:3128', noProxy: ['.corp.example.com'] } },
+      });
+      const out = join(dir, 'proxy-env');
+      assert.equal(
+        await helper(
+          'run',
+          'tools-installed',
+          '--',
+          'sh',
+          '-c',
+          `printenv HTTPS_PROXY https_proxy NO_PROXY > ${out}`,
+        ),
+        0,
+      );
+      const [upper, lower, noProxy] = readFileSync(out, 'utf8').trim().split('\n');
+      assert.equal(upper, 'http://proxy.example.com:3128');
+      assert.equal(lower, 'http://proxy.example.com:3128');
+      assert.match(noProxy ?? '', /(^|,)127\.0\.0\.1(,|$)/);
+      assert.match(noProxy ?? '', /(^|,)\.corp\.example\.com(,|$)/);
+      assert.equal(await helper('report', 'vm-started'), 0);
+      assert.equal(received.length, 1, 'the report reached VCD directly');
     });
 
     it('gives up at once when CSE refuses the secret', async () => {

@@ -112,6 +112,19 @@ describe('provider settings', () => {
     assert.equal((await get()).headers.get('x-cse-settings-source'), 'configuration');
   });
 
+  it('refuses a proxy the bootstrap VM could not write into its apt and Docker configuration', async () => {
+    const current = (await get()).body;
+    const bad = structuredClone(current);
+    bad.proxy = { httpsProxy: 'http://proxy.example.com:3128/?user=a' };
+    const response = await put(bad);
+    assert.equal(response.status, 400);
+    assert.deepEqual(
+      response.body.errors.map((error) => error.field),
+      ['proxy.httpsProxy'],
+    );
+    assert.deepEqual((await get()).body.proxy, current.proxy, 'nothing saved');
+  });
+
   it('saves a valid document; the worker uses it at once, another replica within its cache time', async () => {
     const source = entitySettingsSource(services.config, clustersConfig, stack.sim.url);
     const otherReplica = entitySettingsSource(

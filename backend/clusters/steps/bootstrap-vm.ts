@@ -78,6 +78,7 @@ export async function bootstrapVm(scope: ClusterScope): Promise<PhaseOutcome> {
   if (!vip) throw new PhaseFailure('NoEndpoint', 'The control-plane endpoint was not reserved.');
 
   const vcdUrl = settings.vcdUrlForClusters;
+  const egress = { proxy: settings.proxy, trustedCertificates: settings.trustedCertificates };
   const capiYaml = renderCapiYaml({
     spec: scope.spec,
     clusterId: scope.id,
@@ -91,6 +92,7 @@ export async function bootstrapVm(scope: ClusterScope): Promise<PhaseOutcome> {
     controlPlaneEndpoint: { host: vip.host, port: vip.port },
     imageRegistry: settings.imageRegistry,
     apiToken: secrets.apiToken,
+    egress,
   });
   const names = capiObjectNames(
     scope.spec.name,
@@ -108,6 +110,7 @@ export async function bootstrapVm(scope: ClusterScope): Promise<PhaseOutcome> {
     binaryMirror: settings.binaryMirror,
     providerImageRegistry: settings.providerImageRegistry,
     phaseTimeouts: settings.phaseTimeouts,
+    egress,
   });
 
   const policies = await vdcComputePolicies(scope.tenant, scope.vdc!.id);
