@@ -200,7 +200,7 @@ export function clusterLifecycleRoutes(
       handler: (context) =>
         translate(context.params['id'], async () => {
           const secret = context.request.headers[BOOTSTRAP_SECRET_HEADER.toLowerCase()];
-          await service.report(context.params['id']!, secret, context.body);
+          await service.report(caller(dependencies, context), context.params['id']!, secret, context.body);
           return { status: 204 };
         }),
     },

@@ -242,10 +242,12 @@ export class ClusterService {
     return (await this.visible(caller, id)).entity.status?.events ?? [];
   }
 
-  /** A phase report of the bootstrap VM. Repeats of the last report change nothing. */
-  async report(id: string, secret: string | undefined, body: unknown): Promise<void> {
-    const stored = await this.options.store.read(id);
-    if (!stored) throw new ClusterRequestError({ kind: 'notFound' });
+  /**
+   * A phase report of the bootstrap VM (which reports as the cluster's owner). Repeats of the last report change
+   * nothing. Another org's cluster is not found before the secret is looked at, so the answer leaks nothing.
+   */
+  async report(caller: Caller, id: string, secret: string | undefined, body: unknown): Promise<void> {
+    await this.visible(caller, id);
     const secrets = await this.options.secrets.read(id);
     if (!secret || !secrets.bootstrapSecret || !constantTimeEqual(secret, secrets.bootstrapSecret)) {
       throw new ClusterRequestError({ kind: 'secret' });
