@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { parse } from 'yaml';
 import {
   bootstrapPaths,
@@ -42,6 +42,27 @@ const INERT = /^[A-Za-z0-9_./:=@+,%-]+$/;
 const DOCKER_LINE =
   'command -v docker >/dev/null 2>&1 || (apt-get update -q && apt-get install -y -q docker.io)';
 
+/** `cloud-init schema` on a document; undefined (test skipped) only outside CI when cloud-init is missing. */
+function cloudInitSchema(
+  t: TestContext,
+  text: string,
+): { status: number | null; output: string } | undefined {
+  if (spawnSync('cloud-init', ['--version']).error) {
+    assert.ok(!process.env['CI'], 'cloud-init must be installed in CI (.ci/run installs it)');
+    t.skip('cloud-init is not installed here');
+    return undefined;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'cse-cloud-init-'));
+  try {
+    const file = join(dir, 'user-data');
+    writeFileSync(file, text);
+    const result = spawnSync('cloud-init', ['schema', '-c', file], { encoding: 'utf8' });
+    return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('the bootstrap cloud-init', () => {
   const text = renderBootstrapCloudInit(input());
 
@@ -71,25 +92,16 @@ describe('the bootstrap cloud-init', () => {
   });
 
   it('is accepted by `cloud-init schema` (required in CI)', (t) => {
-    const probe = spawnSync('cloud-init', ['--version'], { encoding: 'utf8' });
-    if (probe.error) {
-      assert.ok(!process.env['CI'], 'cloud-init must be installed in CI (.ci/run installs it)');
-      t.skip('cloud-init is not installed here');
-      return;
-    }
-    const dir = mkdtempSync(join(tmpdir(), 'cse-cloud-init-'));
-    try {
-      const file = join(dir, 'user-data');
-      writeFileSync(file, text);
-      const result = spawnSync('cloud-init', ['schema', '-c', file], { encoding: 'utf8' });
-      assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
-      assert.match(result.stdout, /Valid cloud-config/);
-      // The check is real: a write_files item with a stray key is refused.
-      writeFileSync(file, text.replace('permissions: "0600"', 'permissions: "0600"\n    mode: 384'));
-      assert.notEqual(spawnSync('cloud-init', ['schema', '-c', file], { encoding: 'utf8' }).status, 0);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const result = cloudInitSchema(t, text);
+    if (!result) return;
+    assert.equal(result.status, 0, result.output);
+    assert.match(result.output, /Valid cloud-config/);
+    // The check is real: a write_files item with a stray key is refused.
+    const stray = cloudInitSchema(
+      t,
+      text.replace('permissions: "0600"', 'permissions: "0600"\n    mode: 384'),
+    );
+    assert.notEqual(stray?.status, 0);
   });
 
   it('reads back: files, settings with the report endpoint, and the phase list', () => {
@@ -324,20 +336,8 @@ describe("the provider's proxy and trusted CAs on the bootstrap VM", () => {
   });
 
   it('is still accepted by `cloud-init schema`', (t) => {
-    if (spawnSync('cloud-init', ['--version']).error) {
-      assert.ok(!process.env['CI'], 'cloud-init must be installed in CI (.ci/run installs it)');
-      t.skip('cloud-init is not installed here');
-      return;
-    }
-    const dir = mkdtempSync(join(tmpdir(), 'cse-cloud-init-'));
-    try {
-      const file = join(dir, 'user-data');
-      writeFileSync(file, text);
-      const result = spawnSync('cloud-init', ['schema', '-c', file], { encoding: 'utf8' });
-      assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const result = cloudInitSchema(t, text);
+    if (result) assert.equal(result.status, 0, result.output);
   });
 
   it('refuses values that could break out of apt, systemd or the environment', () => {
