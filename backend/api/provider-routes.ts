@@ -102,6 +102,15 @@ export const providerComponentSchemas: Record<string, JsonSchema> = {
       expiresAt: { type: ['string', 'null'] },
       publishedToAll: { type: 'boolean' },
       orgs: { type: 'array', items: orgRefSchema },
+      catalogAlsoShowsTo: {
+        type: 'object',
+        description:
+          "Orgs that see the template in VCD's own catalog view without it being published to them (VCD shares whole catalogs)",
+        properties: {
+          allOrgs: { type: 'boolean' },
+          orgs: { type: 'array', items: orgRefSchema },
+        },
+      },
     },
   },
   ProviderTemplateList: {

@@ -36,6 +36,11 @@ export interface ProviderTemplate extends Omit<DiscoveredTemplate, 'catalog' | '
   expiresAt: string | null;
   publishedToAll: boolean;
   orgs: OrgRef[];
+  /**
+   * Who sees the template in VCD's own catalog view without it being published to them: VCD shares whole
+   * catalogs, so a sibling template's publication exposes this one too. Empty when the catalog holds one audience.
+   */
+  catalogAlsoShowsTo: { allOrgs: boolean; orgs: OrgRef[] };
 }
 
 export interface TemplateChange {
@@ -243,9 +248,9 @@ export class TemplateCatalog {
     const now = Date.now();
     return Promise.all(
       templates.map(async (template) => {
-        const publication =
-          entity.templates[template.id] ?? defaultPublication(await audienceOf(template.catalogId), orgs);
-        return view(template, publication, now);
+        const audience = await audienceOf(template.catalogId);
+        const publication = entity.templates[template.id] ?? defaultPublication(audience, orgs);
+        return view(template, publication, now, exposure(publication, audience, orgs));
       }),
     );
   }
@@ -305,7 +310,8 @@ export class TemplateCatalog {
           if (applied) await setCatalogAudience(this.vcd, template.catalogId, applied);
         },
       );
-      return view(template, written.templates[id]!, now);
+      const publication = written.templates[id]!;
+      return view(template, publication, now, exposure(publication, applied ?? previous, orgs));
     } catch (error) {
       if (applied) await setCatalogAudience(this.vcd, template.catalogId, previous).catch(() => undefined);
       throw error;
@@ -338,7 +344,24 @@ export class TemplateCatalog {
   }
 }
 
-function view(template: DiscoveredTemplate, publication: TemplatePublication, now: number): ProviderTemplate {
+/** The orgs the catalog's sharing shows a template to beyond its own publication. */
+function exposure(
+  publication: TemplatePublication,
+  audience: CatalogAudience,
+  orgs: OrgRef[],
+): ProviderTemplate['catalogAlsoShowsTo'] {
+  if (publication.publishedToAll) return { allOrgs: false, orgs: [] };
+  const own = new Set(publication.orgs.map((org) => org.id));
+  if (audience.published) return { allOrgs: true, orgs: orgs.filter((org) => !own.has(org.id)) };
+  return { allOrgs: false, orgs: orgs.filter((org) => audience.orgIds.includes(org.id) && !own.has(org.id)) };
+}
+
+function view(
+  template: DiscoveredTemplate,
+  publication: TemplatePublication,
+  now: number,
+  catalogAlsoShowsTo: ProviderTemplate['catalogAlsoShowsTo'],
+): ProviderTemplate {
   const { catalogId, catalog, ...rest } = template;
   return {
     ...rest,
@@ -347,6 +370,7 @@ function view(template: DiscoveredTemplate, publication: TemplatePublication, no
     expiresAt: expiredAt(publication, now),
     publishedToAll: publication.publishedToAll,
     orgs: publication.publishedToAll ? [] : publication.orgs,
+    catalogAlsoShowsTo,
   };
 }
 

@@ -25,6 +25,7 @@ interface ProviderTemplate {
   publishedToAll: boolean;
   orgs: { id: string; name: string }[];
   catalog: { id: string; name: string };
+  catalogAlsoShowsTo: { allOrgs: boolean; orgs: { id: string; name: string }[] };
   size: { cpus: number; memoryMb: number; storageMb: number };
 }
 interface Offered {
@@ -110,6 +111,15 @@ describe('provider template catalog', () => {
       'v1.29.4+vmware.3',
     ]);
     assert.deepEqual(await offeredVersions(globex), ['v1.28.7+vmware.1']);
+
+    // VCD shares whole catalogs: globex's VCD catalog view also shows the acme-only templates, and the API says so.
+    const listed = (
+      await provider.get<{ values: ProviderTemplate[] }>('/api/cse/v1/provider/templates', json)
+    ).body.values;
+    const exposed = (id: string) => listed.find((t) => t.id === id)!.catalogAlsoShowsTo;
+    const globexRef = changed.body.orgs.find((org) => org.name === 'globex')!;
+    assert.deepEqual(exposed(t127!.id), { allOrgs: false, orgs: [globexRef] });
+    assert.deepEqual(exposed(t128!.id), { allOrgs: false, orgs: [] });
 
     // VCD-native: the catalog is no longer published to all, but shared with the orgs that have a template in it.
     const catalog = await provider.get<{ isPublished: boolean }>(

@@ -23,6 +23,7 @@ function template(
     expiresAt: null,
     publishedToAll: true,
     orgs: [],
+    catalogAlsoShowsTo: { allOrgs: false, orgs: [] },
   };
 }
 

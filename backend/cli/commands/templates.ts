@@ -24,7 +24,7 @@ function parseLifecycle(value: string): TemplateLifecycle {
 function printTemplates(templates: ProviderTemplate[], output: OutputFormat): void {
   if (output === 'json') return printJson(templates);
   printTable(
-    ['ID', 'KUBERNETES', 'TKG', 'OS', 'LIFECYCLE', 'EXPIRES', 'ORGS', 'NAME'],
+    ['ID', 'KUBERNETES', 'TKG', 'OS', 'LIFECYCLE', 'EXPIRES', 'ORGS', 'ALSO SEEN BY', 'NAME'],
     templates.map((t) => [
       t.id,
       t.kubernetesVersion,
@@ -33,6 +33,8 @@ function printTemplates(templates: ProviderTemplate[], output: OutputFormat): vo
       t.lifecycle,
       t.expiresAt,
       t.publishedToAll ? 'all' : t.orgs.map((org) => org.name).join(',') || 'none',
+      // Orgs that see it in VCD's catalog view through a sibling template's publication.
+      t.catalogAlsoShowsTo.orgs.map((org) => org.name).join(',') || null,
       t.name,
     ]),
   );
