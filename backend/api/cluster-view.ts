@@ -78,6 +78,7 @@ const statusKeys: readonly (keyof ClusterStatus)[] = [
   'bootstrap',
   'endpoints',
   'nodePools',
+  'nodes',
   'versions',
   'resources',
   'events',
@@ -123,14 +124,37 @@ export const clusterSummarySchema: JsonSchema = {
   },
 };
 
+/** `status.nodes`: written by workers that know it; the entity type accepts it as a field added later. */
+const clusterNodesSchema: JsonSchema = {
+  type: 'array',
+  description: 'Each node of the workload cluster as the worker saw it when the cluster became Ready.',
+  items: {
+    type: 'object',
+    required: ['name', 'role', 'pool', 'ip', 'ready', 'kubernetesVersion', 'vmId'],
+    properties: {
+      name: { type: 'string' },
+      role: { type: 'string', enum: ['control-plane', 'worker'] },
+      pool: { type: ['string', 'null'], description: 'control-plane, the worker pool, or null when unknown' },
+      ip: { type: 'string', description: 'InternalIP' },
+      ready: { type: 'boolean' },
+      kubernetesVersion: { type: ['string', 'null'], description: "The kubelet's version" },
+      vmId: { type: ['string', 'null'], description: 'urn:vcloud:vm:<uuid> of the VCD VM behind the node' },
+    },
+  },
+};
+
 export function clusterDetailSchema(specSchema: JsonSchema, statusSchema: JsonSchema): JsonSchema {
+  const statusProperties = (statusSchema['properties'] as Record<string, JsonSchema> | undefined) ?? {};
   return {
     allOf: [
       { $ref: '#/components/schemas/ClusterSummary' },
       {
         type: 'object',
         required: ['spec', 'status'],
-        properties: { spec: specSchema, status: statusSchema },
+        properties: {
+          spec: specSchema,
+          status: { ...statusSchema, properties: { ...statusProperties, nodes: clusterNodesSchema } },
+        },
       },
     ],
   };

@@ -95,6 +95,21 @@ export interface NodePoolStatus {
   ready: number;
 }
 
+/** A node of the workload cluster as the worker last saw it through the Kubernetes API (`status.nodes`). */
+export interface ClusterNodeStatus {
+  name: string;
+  role: 'control-plane' | 'worker';
+  /** `control-plane`, the worker pool's name, or null when the node's name matches no pool. */
+  pool: string | null;
+  /** InternalIP. */
+  ip: string;
+  ready: boolean;
+  /** The kubelet's version, e.g. `v1.28.7+vmware.1`; null when not reported. */
+  kubernetesVersion: string | null;
+  /** The VCD VM behind the node (`urn:vcloud:vm:<uuid>`, from the node's provider id); null when unknown. */
+  vmId: string | null;
+}
+
 export interface ClusterVersions {
   kubernetes?: string;
   tkg?: string;
@@ -126,6 +141,8 @@ export interface ClusterStatus {
   bootstrap?: BootstrapReportStatus;
   endpoints?: ClusterEndpoints;
   nodePools?: NodePoolStatus[];
+  /** Written when the cluster becomes Ready. */
+  nodes?: ClusterNodeStatus[];
   versions?: ClusterVersions;
   resources?: ClusterResource[];
   events?: ClusterEvent[];

@@ -157,24 +157,42 @@ export class RolloutTimeoutError extends Error {
   override readonly name = 'RolloutTimeoutError';
 }
 
-/** InternalIP of each node; `workersOnly` leaves out control-plane nodes. */
-export async function nodeAddresses(
-  client: KubeClient,
-  workersOnly: boolean,
-): Promise<Array<{ name: string; ip: string; ready: boolean; controlPlane: boolean }>> {
+export interface NodeSummary {
+  name: string;
+  /** InternalIP. */
+  ip: string;
+  ready: boolean;
+  controlPlane: boolean;
+  /** `status.nodeInfo.kubeletVersion`, or '' when the kubelet has not said. */
+  kubeletVersion: string;
+  /** `spec.providerID` (CAPVCD: `vmware-cloud-director://<vm uuid>`), or ''. */
+  providerId: string;
+}
+
+/** Each node with an InternalIP; `workersOnly` leaves out control-plane nodes. */
+export async function nodeAddresses(client: KubeClient, workersOnly: boolean): Promise<NodeSummary[]> {
   const nodes = await client.list('v1', 'Node');
   return nodes
-    .map((node) => {
+    .map((node): NodeSummary => {
       const labels = node.metadata.labels ?? {};
       const controlPlane =
         'node-role.kubernetes.io/control-plane' in labels || 'node-role.kubernetes.io/master' in labels;
       const status = (node.status ?? {}) as {
         addresses?: Array<{ type: string; address: string }>;
         conditions?: Array<{ type: string; status: string }>;
+        nodeInfo?: { kubeletVersion?: string };
       };
       const ip = status.addresses?.find((address) => address.type === 'InternalIP')?.address ?? '';
       const ready = status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-      return { name: node.metadata.name, ip, ready, controlPlane };
+      const providerId = node.spec?.['providerID'];
+      return {
+        name: node.metadata.name,
+        ip,
+        ready,
+        controlPlane,
+        kubeletVersion: status.nodeInfo?.kubeletVersion ?? '',
+        providerId: typeof providerId === 'string' ? providerId : '',
+      };
     })
     .filter((node) => node.ip !== '' && (!workersOnly || !node.controlPlane));
 }

@@ -1,5 +1,9 @@
-/** Step (j): the cluster is Ready — node pools as the Kubernetes API sees them, endpoints and versions in status. */
+/**
+ * Step (j): the cluster is Ready — node pools and each node as the Kubernetes API sees them, endpoints and versions
+ * in status.
+ */
 import { nodeAddresses } from '../../kube/client.ts';
+import { nodeStatuses } from '../node-status.ts';
 import { DONE, type ClusterScope, type PhaseOutcome } from '../scope.ts';
 import { kubeClientOf } from './contour.ts';
 
@@ -21,5 +25,10 @@ export async function markReady(scope: ClusterScope): Promise<PhaseOutcome> {
       return { name: pool.name, desired: pool.count, ready };
     }),
   ];
+  scope.status.nodes = nodeStatuses(
+    nodes,
+    scope.spec.name,
+    scope.spec.workerPools.map((pool) => pool.name),
+  );
   return DONE;
 }
