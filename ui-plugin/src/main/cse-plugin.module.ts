@@ -4,12 +4,14 @@ import { RouterModule, type Routes } from '@angular/router';
 import { ClusterDetailComponent } from './clusters/detail/cluster-detail.component';
 import { ClusterListComponent } from './clusters/list/cluster-list.component';
 import { ClusterWizardComponent } from './clusters/wizard/cluster-wizard.component';
+import { providerRoutes, providerSession } from './provider/provider-routes';
 
 /**
  * The plugin's pages under its extension route: the list, the wizard (`new`, a modal over the list, as VCD's own
- * wizards are), and one cluster (`{id}`).
+ * wizards are), and one cluster (`{id}`); in a service-provider session, the provider pages instead.
  */
 export const clusterRoutes: Routes = [
+  { path: '', canMatch: [providerSession], children: providerRoutes },
   {
     path: '',
     component: ClusterListComponent,
