@@ -34,8 +34,11 @@ export const clustersConfigSchema = z
     leaseMs: milliseconds.default(30_000),
     /** Every cluster is looked at this often even without a wake-up. */
     resyncMs: milliseconds.default(30_000),
-    /** Clusters reconciled at once by this replica. */
-    concurrency: count.default(16),
+    /**
+     * Clusters reconciled at once by this replica. A pass holds its slot while it waits on VCD tasks, so a cluster
+     * beyond this many waits for a whole pass of another one; 64 keeps 20+ simultaneous creates from queueing.
+     */
+    concurrency: count.default(64),
     /** Registry of the Kubernetes images in the Cluster API manifest. */
     imageRegistry: z.string().min(1, 'must not be empty').default('projects.registry.vmware.com/tkg'),
     /** Where the bootstrap VM downloads kind, clusterctl and kubectl; upstream releases when empty. */
