@@ -19,7 +19,8 @@ describe('VCD refusing mid-create, and force delete, leave nothing behind', () =
   let world0: Record<string, unknown>;
 
   before(async () => {
-    stack = await startClusterStack();
+    // Speed 1000, as in cluster-bootstrap-faults.ts: simulated latencies stop dominating the wall time.
+    stack = await startClusterStack({ speed: 1000 });
     acme = await tenant(stack);
     world0 = infrastructure(await stack.admin.state());
   });
