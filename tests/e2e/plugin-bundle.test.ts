@@ -5,6 +5,9 @@ import { describe, it } from 'node:test';
 import { runInNewContext } from 'node:vm';
 
 const zipPath = new URL('../../dist/plugin/plugin.zip', import.meta.url);
+const englishPath = new URL('../../ui-plugin/src/main/i18n/en.json', import.meta.url);
+/** Where the container's asset URL (`EXTENSION_ASSET_URL`, the zip's `assets/`) plus `i18n/en.json` points. */
+const englishAsset = 'assets/i18n/en.json';
 const containerProvided = /^(@angular\/|@clr\/|@cds\/|@vcd\/common$|rxjs)/;
 
 interface Manifest {
@@ -27,6 +30,28 @@ describe('plugin.zip', () => {
     const nav = manifest.extensionPoints.find((point) => point.type === 'navigation:primary');
     assert.ok(nav?.module && nav.route, 'a navigation:primary extension point with module and route');
     assert.deepEqual([...manifest.scope].sort(), ['service-provider', 'tenant']);
+  });
+
+  it('ships the English strings as an asset, exactly as en.json has them', () => {
+    const names = zip.getEntries().map((entry) => entry.entryName);
+    assert.ok(names.includes(englishAsset), `${englishAsset} in the zip (has ${names.join(', ')})`);
+    const shipped = JSON.parse(zip.readAsText(englishAsset)) as Record<string, string>;
+    assert.deepEqual(shipped, JSON.parse(readFileSync(englishPath, 'utf8')));
+  });
+
+  it('does not embed the English strings in bundle.js', () => {
+    const english = JSON.parse(readFileSync(englishPath, 'utf8')) as Record<string, string>;
+    // Sentences, not short labels that also name things in code ("Ready") or in the shared validation messages.
+    const sentences = Object.entries(english).filter(([, text]) => text.length >= 20);
+    assert.ok(sentences.length > 50, 'en.json has sentences to look for');
+    const embedded = sentences.filter(([, text]) => bundle.includes(text));
+    assert.deepEqual(
+      embedded.map(([key]) => key),
+      [],
+      'strings of en.json found in bundle.js',
+    );
+    assert.ok(!bundle.includes(english['clusters.empty.body']!));
+    assert.ok(!bundle.includes(english['wizard.tokenRight.missing']!));
   });
 
   it('defines the manifest module as a named AMD module whose dependencies the container provides', () => {

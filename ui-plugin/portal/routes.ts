@@ -18,7 +18,8 @@ export function portalRoutes(state: PortalState): Routes {
           path: `plugins/${plugin.route}`,
           providers: [
             { provide: EXTENSION_ROUTE, useValue: plugin.route },
-            { provide: EXTENSION_ASSET_URL, useValue: plugin.baseUrl },
+            // As in VCD: the plugin's `assets/` folder (where @vcd/i18n finds `i18n/<locale>.json`).
+            { provide: EXTENSION_ASSET_URL, useValue: `${plugin.baseUrl}/assets` },
           ],
           loadChildren: () =>
             loadAmdModule(`${plugin.baseUrl}/bundle.js`, plugin.moduleName).then(

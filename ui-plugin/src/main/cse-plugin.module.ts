@@ -5,6 +5,7 @@ import { ClusterDetailComponent } from './clusters/detail/cluster-detail.compone
 import { ClusterListComponent } from './clusters/list/cluster-list.component';
 import { ClusterWizardComponent } from './clusters/wizard/cluster-wizard.component';
 import { providerRoutes, providerSession } from './provider/provider-routes';
+import { withTranslations } from './i18n/translation-loader';
 
 /**
  * The plugin's pages under its extension route: the list, the wizard (`new`, a modal over the list, as VCD's own
@@ -27,7 +28,7 @@ export const clusterRoutes: Routes = [
 @NgModule({
   imports: [
     HttpClientModule,
-    RouterModule.forChild(clusterRoutes),
+    RouterModule.forChild(withTranslations(clusterRoutes)),
     ClusterListComponent,
     ClusterWizardComponent,
     ClusterDetailComponent,
