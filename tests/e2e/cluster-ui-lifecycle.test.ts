@@ -95,6 +95,28 @@ describe('a tenant creates, uses and deletes a cluster through the UI plugin', (
     await shot('cluster-detail-ready');
   });
 
+  it('lists each node of the Ready cluster with its role, pool, address, version and VM', async () => {
+    const rows = page.locator('.cse-node-table tbody tr');
+    await rows.first().waitFor();
+    const cells: string[][] = [];
+    for (const row of await rows.all())
+      cells.push((await row.locator('td').allInnerTexts()).map((text) => text.trim()));
+    assert.deepEqual(
+      cells.map(([, role, pool, , ready, version]) => [role, pool, ready, version]),
+      [
+        ['Control plane', 'control-plane', 'Ready', 'v1.28.7+vmware.1'],
+        ['Worker', 'workers', 'Ready', 'v1.28.7+vmware.1'],
+        ['Worker', 'workers', 'Ready', 'v1.28.7+vmware.1'],
+      ],
+    );
+    for (const [name, , , ip, , , vm] of cells) {
+      assert.match(name!, /^web-/);
+      assert.match(ip!, /^\d+\.\d+\.\d+\.\d+$/);
+      assert.match(vm!, /^urn:vcloud:vm:[0-9a-f-]{36}$/);
+    }
+    await page.locator('.cse-nodes').screenshot({ path: `${screenshotDir}cluster-detail-nodes.png` });
+  });
+
   it('downloads the kubeconfig of the Ready cluster', async () => {
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -114,6 +136,16 @@ describe('a tenant creates, uses and deletes a cluster through the UI plugin', (
     await row.waitFor();
     assert.match(await row.innerText(), /Ready[\s\S]*3\/3[\s\S]*acme-vdc[\s\S]*acme-author/);
     await shot('cluster-list');
+  });
+
+  it('warns a user without "API Tokens: Manage" in the wizard, from what VCD says of the session', async () => {
+    const viewer = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await openClusters(viewer, stack.sim.url, 'acme', 'acme-viewer');
+    await viewer.locator('.cse-new-cluster').click();
+    const warning = viewer.locator('clr-wizard .cse-token-right.alert-warning');
+    await warning.waitFor();
+    assert.match(await warning.innerText(), /API Tokens: Manage/);
+    await viewer.close();
   });
 
   it('does not show the cluster to another tenant', async () => {

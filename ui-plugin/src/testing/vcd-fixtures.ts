@@ -1,5 +1,5 @@
 import type { HttpTestingController } from '@angular/common/http/testing';
-import type { Cluster, ClusterPhase, Page } from '../main/api/cluster-types';
+import type { Cluster, ClusterNode, ClusterPhase, Page } from '../main/api/cluster-types';
 
 /** Canned VCD and CSE API answers for specs, shaped like the simulator's. */
 export const api = 'https://vcd.example.test';
@@ -48,16 +48,29 @@ export function page<T>(values: T[], total = values.length, pageNumber = 1, page
 
 const path = (url: string) => url.split('?')[0];
 
+/**
+ * Answers `GET /cloudapi/1.0.0/sessions/current/rights?filter=name==…` from the session's right names; `null`: VCD
+ * will not say (500).
+ */
+export function flushSessionRights(http: HttpTestingController, rights: string[] | null): void {
+  const request = http.expectOne((r) => path(r.url) === `${api}/cloudapi/1.0.0/sessions/current/rights`);
+  if (rights === null) {
+    request.flush({ minorErrorCode: 'INTERNAL_SERVER_ERROR' }, { status: 500, statusText: 'Server Error' });
+    return;
+  }
+  const wanted = /^name==(.*)$/.exec(request.request.params.get('filter') ?? '')?.[1];
+  const held = rights.filter((name) => wanted === undefined || name === wanted);
+  request.flush(page(held.map((name, index) => ({ id: `urn:vcloud:right:${index}`, name }))));
+}
+
 /** Answers the requests the wizard makes when it opens: VDCs, templates and the session's rights. */
 export function flushWizardStart(
   http: HttpTestingController,
-  rights: string[] = ['API Tokens: Manage'],
+  rights: string[] | null = ['API Tokens: Manage', 'Organization vDC: View'],
 ): void {
   http.expectOne((r) => path(r.url) === `${api}/cloudapi/1.0.0/vdcs`).flush(page([vdc]));
   http.expectOne(`${api}/api/cse/v1/templates`).flush(templates);
-  http
-    .expectOne(`${api}/cloudapi/1.0.0/sessions/current`)
-    .flush({ user: { id: 'u', name: 'acme-author' }, org: { id: 'o', name: 'acme' }, rights });
+  flushSessionRights(http, rights);
 }
 
 /** Answers the requests for a VDC's policies, profiles, networks and their gateways' load balancers. */
@@ -83,6 +96,20 @@ export function flushVdcOptions(http: HttpTestingController): void {
   http
     .expectOne(`${api}/cloudapi/1.0.0/edgeGateways/urn%3Avcloud%3Agateway%3Anoalb/loadBalancer`)
     .flush({ enabled: false });
+}
+
+/** A node as `status.nodes` reports it (the VM id derived from the address, so each node's differs). */
+export function clusterNode(name: string, pool: string, ip: string, ready: boolean): ClusterNode {
+  const last = ip.split('.').at(-1)!.padStart(12, '0');
+  return {
+    name,
+    role: pool === 'control-plane' ? 'control-plane' : 'worker',
+    pool,
+    ip,
+    ready,
+    kubernetesVersion: 'v1.28.7+vmware.1',
+    vmId: `urn:vcloud:vm:00000000-0000-4000-8000-${last}`,
+  };
 }
 
 export function cluster(name: string, phase: ClusterPhase, extra: Partial<Cluster> = {}): Cluster {
@@ -118,6 +145,11 @@ export function cluster(name: string, phase: ClusterPhase, extra: Partial<Cluste
             nodePools: [
               { name: 'control-plane', desired: 1, ready: 1 },
               { name: 'workers', desired: 2, ready: 2 },
+            ],
+            nodes: [
+              clusterNode(`${name}-control-plane-k7x2q`, 'control-plane', '10.10.1.20', true),
+              clusterNode(`${name}-workers-5d8f7c9a1b-x2k4p`, 'workers', '10.10.1.21', true),
+              clusterNode(`${name}-workers-5d8f7c9a1b-m3n8r`, 'workers', '10.10.1.22', false),
             ],
           }
         : {}),

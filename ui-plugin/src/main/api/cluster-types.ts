@@ -18,6 +18,19 @@ export interface NodePoolStatus {
   ready: number;
 }
 
+/** A node of the workload cluster (`status.nodes`, written when the cluster becomes Ready). */
+export interface ClusterNode {
+  name: string;
+  role: 'control-plane' | 'worker';
+  /** `control-plane`, the worker pool, or null when the node's name matches no pool. */
+  pool: string | null;
+  ip: string;
+  ready: boolean;
+  kubernetesVersion: string | null;
+  /** `urn:vcloud:vm:<uuid>` of the VCD VM behind the node. */
+  vmId: string | null;
+}
+
 export interface ClusterStatus {
   phase?: ClusterPhase;
   message?: string;
@@ -28,6 +41,7 @@ export interface ClusterStatus {
     ingress?: { host: string; ports?: number[] };
   };
   nodePools?: NodePoolStatus[];
+  nodes?: ClusterNode[];
   versions?: { kubernetes?: string; tkg?: string; template?: string };
   events?: ClusterEvent[];
 }
@@ -55,17 +69,8 @@ export interface Cluster extends ClusterSummary {
   status: ClusterStatus;
 }
 
-/** A node of the workload cluster (`GET …/{id}`'s `nodes`, when the API reports them). */
-export interface ClusterNode {
-  name: string;
-  pool: string;
-  ip?: string;
-  ready?: boolean;
-}
-
-export interface ClusterDetail extends Cluster {
-  nodes?: ClusterNode[];
-}
+/** `GET …/{id}`: the cluster with its desired and observed state (`status.nodes` once it is Ready). */
+export type ClusterDetail = Cluster;
 
 /** VCD's paged collection body. */
 export interface Page<T> {

@@ -1,4 +1,4 @@
-import { HttpClient, HttpParams } from '@angular/common/http';
+import { HttpClient, HttpErrorResponse, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable, forkJoin, map, of, switchMap, catchError } from 'rxjs';
 import type { Page } from '../api/cluster-types';
@@ -59,8 +59,6 @@ interface SessionRecord {
   user: Ref;
   org: Ref;
   roleRefs?: Ref[];
-  /** Effective right names, when the session says (our simulator does; VCD answers through the role). */
-  rights?: string[];
 }
 
 /** A created API token: the refresh token itself (secret) and its id for a later revocation. */
@@ -137,16 +135,26 @@ export class VcdApi {
   }
 
   /**
-   * Whether the session holds a right: from the session when it lists rights, else from its roles' rights
-   * (which needs "Role: View"); `unknown` when VCD will not tell.
+   * Whether the session holds a right, as VCD tells a client: the session's own effective rights
+   * (`sessions/current/rights`, filtered by name, no right needed). A VCD without that endpoint (404) is asked
+   * through the session's roles (`roles/{id}/rights`, which needs "Role: View"); `unknown` when VCD will not say.
    */
   hasRight(right: string): Observable<RightCheck> {
+    return this.all<Ref>('cloudapi/1.0.0/sessions/current/rights', `name==${right}`).pipe(
+      map((rights): RightCheck => (rights.some((found) => found.name === right) ? 'granted' : 'missing')),
+      catchError((error: unknown) =>
+        error instanceof HttpErrorResponse && error.status === 404
+          ? this.hasRightThroughRoles(right)
+          : of<RightCheck>('unknown'),
+      ),
+    );
+  }
+
+  private hasRightThroughRoles(right: string): Observable<RightCheck> {
     return this.http
       .get<SessionRecord>(this.url('cloudapi/1.0.0/sessions/current'), { headers: this.headers() })
       .pipe(
         switchMap((session): Observable<RightCheck> => {
-          if (Array.isArray(session.rights))
-            return of(session.rights.includes(right) ? 'granted' : 'missing');
           const roles = session.roleRefs ?? [];
           if (roles.length === 0) return of('unknown');
           return forkJoin(

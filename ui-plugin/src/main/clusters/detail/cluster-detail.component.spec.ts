@@ -29,6 +29,14 @@ class ClusterDetailHarness {
     this.root.querySelector<HTMLButtonElement>(selector)!.click();
     this.fixture.detectChanges();
   }
+  /** The cells of each row of a table, as text. */
+  rows(selector: string): string[][] {
+    return Array.from(this.root.querySelectorAll(`${selector} tbody tr`)).map((row) =>
+      Array.from(row.querySelectorAll('td')).map((cell) =>
+        (cell.textContent ?? '').replace(/\s+/g, ' ').trim(),
+      ),
+    );
+  }
   events(): { reason: string; text: string }[] {
     return Array.from(this.root.querySelectorAll('.cse-event')).map((event) => ({
       reason: event.getAttribute('data-reason') ?? '',
@@ -78,6 +86,71 @@ describe('ClusterDetailComponent', () => {
     expect(page.has('.cse-retry-cluster')).toBeFalse();
     page.click('.cse-download');
     http.expectOne(`${clusterUrl}/kubeconfig`).flush('apiVersion: v1\nkind: Config\n');
+  });
+
+  it('lists each node of a Ready cluster: role, pool, address, readiness, Kubernetes version and VM', () => {
+    answer('Ready');
+    expect(page.rows('.cse-node-table')).toEqual([
+      [
+        'web-control-plane-k7x2q',
+        'Control plane',
+        'control-plane',
+        '10.10.1.20',
+        'Ready',
+        'v1.28.7+vmware.1',
+        'urn:vcloud:vm:00000000-0000-4000-8000-000000000020',
+      ],
+      [
+        'web-workers-5d8f7c9a1b-x2k4p',
+        'Worker',
+        'workers',
+        '10.10.1.21',
+        'Ready',
+        'v1.28.7+vmware.1',
+        'urn:vcloud:vm:00000000-0000-4000-8000-000000000021',
+      ],
+      [
+        'web-workers-5d8f7c9a1b-m3n8r',
+        'Worker',
+        'workers',
+        '10.10.1.22',
+        'Not ready',
+        'v1.28.7+vmware.1',
+        'urn:vcloud:vm:00000000-0000-4000-8000-000000000022',
+      ],
+    ]);
+    expect(page.has('.cse-node-table .label-danger')).toBeTrue();
+    expect(page.has('.cse-nodes-later')).toBeFalse();
+  });
+
+  it("shows a node's unknown pool, Kubernetes version and VM as such", () => {
+    const ready = cluster('web', 'Ready');
+    ready.status.nodes = [
+      {
+        name: 'stray',
+        role: 'worker',
+        pool: null,
+        ip: '10.10.1.30',
+        ready: true,
+        kubernetesVersion: null,
+        vmId: null,
+      },
+    ];
+    http.expectOne(clusterUrl).flush(ready);
+    http.expectOne(`${clusterUrl}/events`).flush([]);
+    expect(page.rows('.cse-node-table')).toEqual([
+      ['stray', 'Worker', 'Unknown', '10.10.1.30', 'Ready', 'Not yet known', 'Not yet known'],
+    ]);
+  });
+
+  it('says the nodes are listed once the cluster is Ready while it is being created', () => {
+    answer('Provisioning');
+    expect(page.has('.cse-node-table')).toBeFalse();
+    expect(page.text('.cse-nodes-later')).toBe('Each node is listed here once the cluster is Ready.');
+    expect(page.rows('.cse-pools-table')).toEqual([
+      ['control-plane', 'VDC default', '0/1'],
+      ['workers', 'VDC default', '0/2'],
+    ]);
   });
 
   it('shows the event timeline of a failed cluster with durations, the reason, what to do, and a retry', () => {

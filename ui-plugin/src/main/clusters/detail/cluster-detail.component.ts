@@ -124,6 +124,8 @@ export class ClusterDetailComponent implements OnInit {
       ready: status.get(pool.name)?.ready ?? 0,
     }));
   });
+  /** Each node as the worker saw it when the cluster became Ready. */
+  protected readonly nodes = computed(() => this.cluster()?.status?.nodes ?? []);
   protected readonly formatDuration = formatDuration;
   private request?: Subscription;
   private nextRefresh?: Subscription;

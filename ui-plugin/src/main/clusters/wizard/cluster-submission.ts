@@ -25,7 +25,16 @@ export class ClusterSubmission {
   private readonly vcd = inject(VcdApi);
   private readonly cse = inject(CseApi);
 
-  submit(spec: ClusterSpec): Observable<ClusterCreated> {
+  /**
+   * `pastedToken`: an API token the user brought (when they may not create one); it is sent as is, without an id,
+   * so it is neither created nor revoked here.
+   */
+  submit(spec: ClusterSpec, pastedToken?: string): Observable<ClusterCreated> {
+    if (pastedToken) {
+      return this.cse
+        .createCluster({ ...spec, apiToken: pastedToken })
+        .pipe(catchError((error: unknown) => throwError(() => new SubmissionError('cluster', error))));
+    }
     return this.vcd.createApiToken(apiTokenName(spec.name)).pipe(
       catchError((error: unknown) => throwError(() => new SubmissionError('token', error))),
       switchMap((token) =>

@@ -58,6 +58,9 @@ class WizardHarness {
     this.button('next').click();
     this.fixture.detectChanges();
   }
+  get finishDisabled(): boolean {
+    return this.button('finish').disabled;
+  }
   finish(): void {
     this.button('finish').click();
     this.fixture.detectChanges();
@@ -71,7 +74,7 @@ describe('ClusterWizardComponent', () => {
   let http: HttpTestingController;
   let wizard: WizardHarness;
 
-  function open(rights?: string[]): void {
+  function open(rights?: string[] | null): void {
     sessionStorage.clear();
     TestBed.configureTestingModule({
       imports: [ClusterWizardComponent],
@@ -159,6 +162,8 @@ describe('ClusterWizardComponent', () => {
     open();
     fillToReview();
     expect(wizard.step).toContain('Review');
+    expect(document.querySelector('.cse-token-right')).toBeNull();
+    expect(document.querySelector('.cse-pasted-token')).toBeNull();
     const review = JSON.parse(wizard.text('.cse-review-json')) as Record<string, unknown>;
     expect(review['apiToken']).toBe('********');
     expect(review['name']).toBe('demo');
@@ -238,21 +243,47 @@ describe('ClusterWizardComponent', () => {
     http.expectOne(`${api}/api/cse/v1/clusters`).flush({ id: 'x' });
   });
 
-  it('says before the last step when the user may not create API tokens', fakeAsync(() => {
-    open([]);
+  it('warns a user without "API Tokens: Manage" from the first step and will not create until a token is pasted', () => {
+    open(['Organization vDC: View']);
     expect(wizard.text('.cse-token-right')).toContain('API Tokens: Manage');
-    wizard.type('name', 'demo');
-    wizard.choose('orgVdc', 'acme-vdc');
-    flushVdcOptions(http);
-    wizard.next();
-    wizard.chooseTemplate(0);
-    wizard.next();
-    wizard.next();
-    wizard.next();
-    wizard.choose('network', 'acme-k8s-net');
-    wizard.next();
-    wizard.next();
-    flush();
-    expect(wizard.step).toContain('Ingress');
-  }));
+    expect(wizard.text('.cse-token-right')).toContain('organization administrator');
+    fillToReview();
+    expect(wizard.step).toContain('Review');
+    expect(wizard.text('.cse-token-right-review')).toContain('API Tokens: Manage');
+    expect(wizard.finishDisabled).toBeTrue();
+
+    wizard.type('apiToken', '  pasted-refresh-token ');
+    expect(wizard.finishDisabled).toBeFalse();
+    expect(wizard.text('.cse-review-intro')).toContain('the API token you pasted');
+    const review = JSON.parse(wizard.text('.cse-review-json')) as Record<string, unknown>;
+    expect(review['apiToken']).toBe('********');
+    expect('apiTokenId' in review).toBeFalse();
+    expect(JSON.stringify(sessionStorage)).not.toContain('pasted-refresh-token');
+    wizard.finish();
+
+    // No token is created (VCD would refuse): the pasted one goes with the spec, and nothing will revoke it.
+    http.expectNone(`${api}/oauth/tenant/acme/register`);
+    const create = http.expectOne(`${api}/api/cse/v1/clusters`);
+    expect(create.request.body).toEqual({ ...(review as object), apiToken: 'pasted-refresh-token' });
+    create.flush({ id: 'urn:vcloud:entity:cseoss:k8scluster:1' });
+  });
+
+  it('asks for a token when VCD would not say the right was missing and then refuses to create one', () => {
+    open(null);
+    fillToReview();
+    expect(document.querySelector('.cse-pasted-token')).toBeNull();
+    wizard.finish();
+    http
+      .expectOne(`${api}/oauth/tenant/acme/register`)
+      .flush(
+        { minorErrorCode: 'ACCESS_TO_RESOURCE_IS_FORBIDDEN', message: 'Missing right API Tokens: Manage' },
+        { status: 403, statusText: 'Forbidden' },
+      );
+    expect(wizard.text('.cse-submit-error')).toContain('Missing right API Tokens: Manage');
+    expect(wizard.text('.cse-token-right-review')).toContain('API Tokens: Manage');
+    expect(wizard.finishDisabled).toBeTrue();
+    wizard.type('apiToken', 'pasted');
+    wizard.finish();
+    http.expectOne(`${api}/api/cse/v1/clusters`).flush({ id: 'x' });
+  });
 });

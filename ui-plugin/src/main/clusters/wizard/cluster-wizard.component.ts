@@ -10,6 +10,7 @@ import {
   signal,
 } from '@angular/core';
 import { NgTemplateOutlet } from '@angular/common';
+import { HttpErrorResponse } from '@angular/common/http';
 import { ActivatedRoute, Router } from '@angular/router';
 import { ClarityModule, ClrWizard } from '@clr/angular';
 import type { FieldError } from '@cse/cluster-spec-rules';
@@ -99,10 +100,23 @@ export class ClusterWizardComponent implements OnInit {
   protected readonly apiErrors = signal<FieldError[]>([]);
   protected readonly submitting = signal(false);
   protected readonly submitFailure = signal<SubmitFailure | null>(null);
+  /** An API token the user pasted because they may not create one; kept out of the draft (it is a secret). */
+  protected readonly pastedToken = signal('');
+  /** The user may not create API tokens: the review step asks for one instead. */
+  protected readonly tokenRightMissing = computed(() => this.options.tokenRight() === 'missing');
+  protected readonly usePastedToken = computed(
+    () => this.tokenRightMissing() && this.pastedToken().trim() !== '',
+  );
+  /** Create stays off while the wizard cannot get a token: no right to create one and none pasted. */
+  protected readonly canCreate = computed(
+    () => !this.submitting() && (!this.tokenRightMissing() || this.usePastedToken()),
+  );
 
   protected readonly spec = computed(() => toClusterSpec(this.form()));
   protected readonly errors = computed(() => formErrors(this.form(), this.options.context()));
-  protected readonly review = computed(() => reviewJson(this.spec()));
+  protected readonly review = computed(() =>
+    reviewJson(this.spec(), this.usePastedToken() ? 'pasted' : 'created'),
+  );
   protected readonly tokenName = computed(() => apiTokenName(this.spec().name));
   protected readonly fieldId = fieldId;
   protected readonly cidrFields = [
@@ -257,8 +271,7 @@ export class ClusterWizardComponent implements OnInit {
   /** Next: only when the step has no problem; otherwise show them all and put the focus on the first. */
   protected next(step: WizardStep): void {
     const problems = [...errorsOfStep(this.apiErrors(), step), ...errorsOfStep(this.errors(), step)];
-    const blockedByRight = step === 'ingress' && this.options.tokenRight() === 'missing';
-    if (problems.length === 0 && !blockedByRight) {
+    if (problems.length === 0) {
       this.wizard?.forceNext();
       return;
     }
@@ -267,8 +280,13 @@ export class ClusterWizardComponent implements OnInit {
     if (first) setTimeout(() => document.getElementById(fieldId(first.field))?.focus());
   }
 
+  protected setPastedToken(value: string): void {
+    this.pastedToken.set(value);
+    this.submitFailure.set(null);
+  }
+
   protected submit(): void {
-    if (this.submitting()) return;
+    if (!this.canCreate()) return;
     const problems = [...this.apiErrors(), ...this.errors()];
     if (problems.length > 0) {
       this.showFieldErrors(problems);
@@ -276,7 +294,8 @@ export class ClusterWizardComponent implements OnInit {
     }
     this.submitting.set(true);
     this.submitFailure.set(null);
-    this.submission.submit(this.spec()).subscribe({
+    const pasted = this.usePastedToken() ? this.pastedToken().trim() : undefined;
+    this.submission.submit(this.spec(), pasted).subscribe({
       next: (created) => {
         forgetDraft(this.container.organization);
         this.submitting.set(false);
@@ -297,6 +316,9 @@ export class ClusterWizardComponent implements OnInit {
     this.submitting.set(false);
     const stage = error instanceof SubmissionError ? error.stage : 'cluster';
     const cause = error instanceof SubmissionError ? error.cause : error;
+    // VCD refused the token (no right after all, e.g. when it would not say before): ask for a pasted one.
+    if (stage === 'token' && cause instanceof HttpErrorResponse && cause.status === 403)
+      this.options.tokenRight.set('missing');
     const fields = stage === 'cluster' ? fieldErrorsOf(cause) : [];
     if (fields.length > 0) {
       this.apiErrors.set(fields);

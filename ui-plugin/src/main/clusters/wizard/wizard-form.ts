@@ -200,8 +200,11 @@ export function errorsOfStep(errors: readonly FieldError[], step: WizardStep): F
 }
 
 /** What the review step shows: the exact request body, with the API token masked. */
-export function reviewJson(spec: ClusterSpec): string {
-  return JSON.stringify({ ...spec, apiToken: '********', apiTokenId: '********' }, null, 2);
+export function reviewJson(spec: ClusterSpec, token: 'created' | 'pasted' = 'created'): string {
+  // A pasted token has no id the wizard knows: nothing revokes it when the cluster goes.
+  const masked =
+    token === 'created' ? { apiToken: '********', apiTokenId: '********' } : { apiToken: '********' };
+  return JSON.stringify({ ...spec, ...masked }, null, 2);
 }
 
 /** The name of the VCD API token the wizard creates for a cluster. */
