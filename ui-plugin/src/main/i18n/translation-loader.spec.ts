@@ -87,9 +87,18 @@ describe('strings loaded from the plugin assets', () => {
     expect(shown(page)).toBe('Kubernetes-Cluster | 1 - 2 of 3 clusters');
   }));
 
+  it('finds the file under assets/ when the asset URL is the zip root', fakeAsync(() => {
+    const root = assets.replace(/\/assets$/, '');
+    const page = start('en-US', root);
+    http.expectOne(`${root}/i18n/en.json`).flush('gone', { status: 404, statusText: 'Not Found' });
+    http.expectOne(`${assets}/i18n/en.json`).flush(english);
+    expect(shown(page)).toBe('Kubernetes Clusters | 1 - 2 of 3 clusters');
+  }));
+
   it('still opens the page, showing the keys, when the strings cannot be loaded', fakeAsync(() => {
     const page = start();
     http.expectOne(`${assets}/i18n/en.json`).flush('gone', { status: 404, statusText: 'Not Found' });
+    http.expectOne(`${assets}/assets/i18n/en.json`).flush('gone', { status: 404, statusText: 'Not Found' });
     expect(shown(page)).toBe('clusters.title | clusters.range');
     expect(translate('wizard.title')).toBe('wizard.title');
   }));
@@ -97,6 +106,7 @@ describe('strings loaded from the plugin assets', () => {
   it('treats a body that is not a string table as a failed load', fakeAsync(() => {
     const page = start();
     http.expectOne(`${assets}/i18n/en.json`).flush({ 'clusters.title': 42 });
+    http.expectOne(`${assets}/assets/i18n/en.json`).flush({}, { status: 404, statusText: 'Not Found' });
     expect(shown(page)).toBe('clusters.title | clusters.range');
   }));
 

@@ -2,7 +2,7 @@ import { HttpClient } from '@angular/common/http';
 import { Injectable, LOCALE_ID, inject } from '@angular/core';
 import type { CanActivateChildFn, Routes } from '@angular/router';
 import { EXTENSION_ASSET_URL } from '@vcd/common';
-import { type Observable, catchError, forkJoin, map, of, shareReplay } from 'rxjs';
+import { type Observable, catchError, forkJoin, map, of, shareReplay, switchMap } from 'rxjs';
 import { type TranslationSet, useTranslations } from './translations';
 
 /**
@@ -57,10 +57,16 @@ export class TranslationLoader {
     return load;
   }
 
+  /** A locale's strings; should a container's asset URL be the zip's root instead, the file is under `assets/`. */
   private fetch(assetUrl: string, locale: string): Observable<TranslationSet | null> {
-    return this.http.get<unknown>(translationUrl(assetUrl, locale)).pipe(
-      map((body) => (isTranslationSet(body) ? body : null)),
-      catchError(() => of(null)),
+    const get = (url: string) =>
+      this.http.get<unknown>(url).pipe(
+        map((body) => (isTranslationSet(body) ? body : null)),
+        catchError(() => of(null)),
+      );
+    const base = assetUrl.replace(/\/+$/, '');
+    return get(translationUrl(base, locale)).pipe(
+      switchMap((found) => (found ? of(found) : get(translationUrl(`${base}/assets`, locale)))),
     );
   }
 }
