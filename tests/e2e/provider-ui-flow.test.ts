@@ -110,7 +110,11 @@ describe('a provider prepares a tenant through the provider pages', () => {
     await tab('Templates');
     const row = page.locator(`.cse-template-row[data-template="${newest.name}"]`);
     await row.waitFor();
-    assert.equal(await row.locator('.cse-template-orgs').innerText(), 'acme');
+    // Published to acme only, yet its catalog is shared with every org: the page says who else sees it in VCD.
+    assert.match(
+      await row.locator('.cse-template-orgs').innerText(),
+      /^acme\s+Also seen by globex in Cloud Director's catalog view/,
+    );
     await page.getByRole('button', { name: `Edit ${newest.name}` }).click();
     await page.getByLabel('Expiry date (optional)').fill('2020-01-31');
     assert.equal(

@@ -52,6 +52,11 @@ export interface ProviderTemplate {
   publishedToAll: boolean;
   /** The orgs it is published to when not to all. */
   orgs: OrgRef[];
+  /**
+   * Orgs that see it in Cloud Director's own catalog view without it being published to them (VCD shares whole
+   * catalogs); `allOrgs` when its catalog is published to every org.
+   */
+  catalogAlsoShowsTo?: { allOrgs: boolean; orgs: OrgRef[] };
 }
 
 /** `TemplateChange`: the body of `PUT …/provider/templates/{id}`; only what changes is sent. */

@@ -6,6 +6,7 @@ import { containerProviders } from '../../../testing/container-providers';
 import {
   PageHarness,
   acme,
+  clean,
   globex,
   orgsPage,
   orgsUrl,
@@ -22,7 +23,11 @@ describe('ProviderTemplatesComponent', () => {
   let page: PageHarness<ProviderTemplatesComponent>;
 
   const v1287 = template('v1.28.7', { expiresAt: '2030-01-31T00:00:00.000Z' });
-  const v1294 = template('v1.29.4', { publishedToAll: false, orgs: [acme] });
+  const v1294 = template('v1.29.4', {
+    publishedToAll: false,
+    orgs: [acme],
+    catalogAlsoShowsTo: { allOrgs: true, orgs: [globex] },
+  });
   const v1275 = template('v1.27.5', { lifecycle: 'deprecated', publishedToAll: false, orgs: [] });
 
   beforeEach(() => {
@@ -45,8 +50,7 @@ describe('ProviderTemplatesComponent', () => {
   afterEach(() => http.verify());
 
   const row = (name: string) => `.cse-template-row[data-template="${name}"]`;
-  const cells = (name: string) =>
-    page.all(`${row(name)} clr-dg-cell`).map((cell) => cell.textContent!.trim());
+  const cells = (name: string) => page.all(`${row(name)} clr-dg-cell`).map((cell) => clean(cell.textContent));
   const edit = (name: string) => page.click(`${row(name)} .cse-edit`);
   const expectPut = (id: string) => {
     const request = http.expectOne(`${providerUrl}/templates/${encodeURIComponent(id)}`);
@@ -64,7 +68,9 @@ describe('ProviderTemplatesComponent', () => {
       'Jan 31, 2030',
       'All organizations',
     ]);
-    expect(cells(v1294.name)[6]).toBe('acme');
+    expect(cells(v1294.name)[6]).toBe(
+      "acme Also seen by globex in Cloud Director's catalog view, which shares whole catalogs",
+    );
     expect(cells(v1275.name)[4]).toBe('Deprecated');
     expect(cells(v1275.name)[6]).toBe('Not published');
     expect(page.one(`${row(v1275.name)} .badge`)!.classList).toContain('badge-warning');
@@ -86,7 +92,7 @@ describe('ProviderTemplatesComponent', () => {
     page.click('.cse-edit-save');
     const put = expectPut(v1294.id);
     expect(put.request.body).toEqual({ orgs: ['acme', 'globex'] });
-    put.flush({ ...v1294, orgs: [acme, globex] });
+    put.flush({ ...v1294, orgs: [acme, globex], catalogAlsoShowsTo: { allOrgs: true, orgs: [] } });
     expect(page.one('.modal-title')).toBeNull();
     expect(cells(v1294.name)[6]).toBe('acme, globex');
   });

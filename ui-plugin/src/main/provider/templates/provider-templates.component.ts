@@ -7,7 +7,7 @@ import { ProviderApi } from '../../api/provider-api';
 import type { OrgRef, ProviderTemplate } from '../../api/provider-types';
 import { TranslatePipe } from '../../i18n/translate.pipe';
 import { TemplateEditComponent } from './template-edit.component';
-import { audienceOf, lifecycleBadge, lifecycleLabel, osOf } from './template-look';
+import { alsoSeenBy, audienceOf, lifecycleBadge, lifecycleLabel, osOf } from './template-look';
 
 /** Templates: the TKG templates in the provider's catalogs with lifecycle, expiry and publication; edit in a dialog. */
 @Component({
@@ -15,6 +15,16 @@ import { audienceOf, lifecycleBadge, lifecycleLabel, osOf } from './template-loo
   standalone: true,
   imports: [ClarityModule, DatePipe, TranslatePipe, TemplateEditComponent],
   templateUrl: './provider-templates.component.html',
+  styles: [
+    `
+      .cse-also-seen {
+        display: block;
+        margin-top: 0.25rem;
+        font-size: 0.55rem;
+        color: var(--cds-global-typography-color-300, #565656);
+      }
+    `,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class ProviderTemplatesComponent {
@@ -28,6 +38,7 @@ export class ProviderTemplatesComponent {
   protected readonly lifecycleBadge = lifecycleBadge;
   protected readonly audienceOf = audienceOf;
   protected readonly osOf = osOf;
+  protected readonly alsoSeenBy = alsoSeenBy;
   private request?: Subscription;
 
   constructor() {

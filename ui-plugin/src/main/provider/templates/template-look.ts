@@ -38,3 +38,8 @@ export function audienceOf(template: ProviderTemplate): Audience {
 export function osOf(template: ProviderTemplate): string {
   return template.os ? `${template.os.name} ${template.os.version}` : '';
 }
+
+/** The orgs that see a template in VCD's catalog view beyond its publication, comma-separated; empty when none. */
+export function alsoSeenBy(template: ProviderTemplate): string {
+  return (template.catalogAlsoShowsTo?.orgs ?? []).map((org) => org.name).join(', ');
+}
