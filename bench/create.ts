@@ -181,7 +181,7 @@ try {
       simUrl,
       namePrefix: prefix,
       pollMs: settings.pollMs,
-      bootstrapPollMs: 200,
+      bootstrapPollMs: 400,
       timeoutMs,
     };
     const before = { simulator: await sim!.cpuMs(), worker: await worker!.cpuMs() };
