@@ -1,8 +1,8 @@
 /**
  * `cse install`: registers CSE in VCD with a provider API token, idempotently, in dependency order: the API
- * extension and our rights, the cluster entity (interface, behaviours, type, behaviour access), the rights bundle
- * and global roles, the UI plugin; then the worker settings. Each step looks before it creates, so a second run
- * changes nothing.
+ * extension and our rights, the cluster entity (interface, behaviours, type, behaviour access), the settings and
+ * worker lease types, the rights bundle and global roles, the UI plugin; then the worker settings. Each step looks
+ * before it creates, so a second run changes nothing.
  */
 import type { VcdClient } from '../vcd/client.ts';
 import { registerExtension } from './extension.ts';
@@ -12,6 +12,7 @@ import {
   type ExtensionIdentity,
   type InstallTransport,
 } from './identity.ts';
+import { registerLeaseEntity } from './lease-definitions.ts';
 import { registerClusterEntity } from './rde-definitions.ts';
 import { InstallReport } from './report.ts';
 import { registerSettingsEntity } from './settings-definitions.ts';
@@ -43,6 +44,7 @@ export async function install(options: InstallOptions): Promise<InstallResult> {
   const extension = await registerExtension(vcd, options.transport, identity, report);
   await registerClusterEntity(vcd, extension, report);
   await registerSettingsEntity(vcd, report);
+  await registerLeaseEntity(vcd, report);
   await installRolesAndBundle(vcd, identity.name, report);
   await installUiPlugin(vcd, options.pluginZip ?? defaultPluginZip, report);
   const settings = await produceWorkerSettings(

@@ -8,6 +8,7 @@ import { getEntityType, listEntities } from '../vcd/rde.ts';
 import { clusterType } from '../api/clusters-read.ts';
 import { removeExtension } from './extension.ts';
 import { defaultExtensionIdentity, defaultPluginZip, type ExtensionIdentity } from './identity.ts';
+import { removeLeaseEntity } from './lease-definitions.ts';
 import { removeClusterEntity } from './rde-definitions.ts';
 import { InstallReport } from './report.ts';
 import { removeSettingsEntity } from './settings-definitions.ts';
@@ -42,6 +43,7 @@ export async function uninstall(options: UninstallOptions): Promise<InstallRepor
   await removeRolesAndBundle(vcd, identity.name, report);
   await removeClusterEntity(vcd, report);
   await removeSettingsEntity(vcd, report);
+  await removeLeaseEntity(vcd, report);
   await removeTypeEntitlement(vcd, report);
   await revokeWorkerTokens(vcd, identity, report);
   await removeExtension(vcd, 'mqtt', identity, report);
