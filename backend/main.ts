@@ -1,7 +1,10 @@
 import type { WorkerConfig } from './config/schema.ts';
-import { createTransport } from './bus/create-transport.ts';
+import { createMqttLeadership, createTransport } from './bus/create-transport.ts';
+import { describeLeadership } from './bus/mqtt-leadership.ts';
+import { timedOut } from './bus/backoff.ts';
 import { createApiHandler } from './api/api.ts';
 import { createClusterLifecycle } from './clusters/lifecycle.ts';
+import { defaultHolder } from './clusters/reconciler.ts';
 import { entitySettingsSource } from './provider/provider-config.ts';
 import { createProviderServices } from './provider/services.ts';
 import { templateOffers } from './provider/templates-lifecycle.ts';
@@ -40,7 +43,6 @@ export async function startWorker(
   const registry = createMetricsRegistry();
   let stopping = false;
 
-  const bus = createTransport(config, { logger: log, registry });
   // Logs in lazily, on the first call that needs VCD: a worker starts (and reports its bus) even while VCD is down.
   const vcd = new VcdClient({
     url: config.vcd.url,
@@ -48,12 +50,16 @@ export async function startWorker(
     apiToken: config.vcd.apiToken,
     logger: log.child({ component: 'vcd' }),
   });
+  // One name for this replica, in cluster leases and in the MQTT leadership record.
+  const workerId = config.clusters.workerId ?? defaultHolder();
+  const election = createMqttLeadership(config, { vcd, holder: workerId, logger: log, registry });
+  const bus = createTransport(config, { logger: log, registry, leadership: election.leadership });
   // The provider's settings entity and template catalog: read on every reconcile pass (briefly cached, cleared by
   // every write through the API), so a change applies without a restart.
   const provider = createProviderServices(vcd, config.clusters);
   const clusters = createClusterLifecycle({
     vcd,
-    config: config.clusters,
+    config: { ...config.clusters, workerId },
     vcdUrl: config.vcd.url,
     logger: log.child({ component: 'clusters' }),
     settings: entitySettingsSource(provider.config, config.clusters, config.vcd.url),
@@ -69,6 +75,14 @@ export async function startWorker(
     readiness.push(() => {
       const status = transport.status();
       return { name: `bus (${status.transport})`, ready: status.ready, detail: status.detail };
+    });
+  }
+  const leadership = election.leadership;
+  if (leadership) {
+    // A standby replica is ready (it takes over when the leader goes); only a record it can never use is not.
+    readiness.push(() => {
+      const status = leadership.status();
+      return { name: 'bus leadership (mqtt)', ready: !status.problem, detail: describeLeadership(status) };
     });
   }
 
@@ -93,11 +107,15 @@ export async function startWorker(
           provider,
         }),
       behavior: handlers.behavior ?? clusters.behaviour,
+      observeBehavior: clusters.observeBehaviour,
     });
   } catch (error) {
+    await leadership?.stop();
     await health.close();
     throw error;
   }
+  // Start-up ends once this replica knows whether it leads, so a single worker answers as soon as it is up.
+  if (leadership) await timedOut(leadership.settled(), 10_000);
 
   // Without VCD credentials there is nothing to reconcile (tests of the bus alone).
   if (config.vcd.apiToken) clusters.start();
@@ -109,6 +127,8 @@ export async function startWorker(
       vcd: config.vcd.url,
       transport: config.bus.transport,
       ...(bus.transport ? {} : { bus: bus.notStarted }),
+      ...(leadership ? { mqttLeader: leadership.isLeader(), workerId } : {}),
+      ...(election.off ? { mqttLeadership: election.off } : {}),
     },
     'worker started',
   );
@@ -125,6 +145,7 @@ export async function startWorker(
         log.info({ reason }, 'worker stopping');
         // Stop consuming first and let in-flight requests reply; readiness already says we are going.
         await bus.transport?.stop(config.shutdownTimeoutMs);
+        await leadership?.stop();
         await clusters.stop();
         await health.close();
         log.info('worker stopped');

@@ -10,6 +10,7 @@ export interface BusMetrics {
   dropped: Counter<'transport' | 'reason'>;
   reconnects: Counter<'transport'>;
   behaviors: Counter<'status'>;
+  ignoredOnStandby: Counter<'type'>;
 }
 
 const cache = new WeakMap<Registry, BusMetrics>();
@@ -66,6 +67,12 @@ export function busMetrics(registry: Registry): BusMetrics {
       name: 'cse_bus_behavior_invocations_total',
       help: 'RDE behaviour invocations completed, by final task status',
       labelNames: ['status'],
+      registers,
+    }),
+    ignoredOnStandby: new Counter({
+      name: 'cse_bus_mqtt_ignored_on_standby_total',
+      help: 'MQTT requests and behaviour invocations left to the leader: this replica does not hold the MQTT leadership',
+      labelNames: ['type'],
       registers,
     }),
   };

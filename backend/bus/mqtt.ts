@@ -2,7 +2,8 @@
  * The MQTT transport: VCD's MQTT API extension. Connects to VCD's broker over WebSocket with the
  * extension's token, takes `API_REQUEST` and `BEHAVIOR_INVOCATION` messages from the monitor topic, and
  * answers with `API_RESPONSE` and `BEHAVIOR_RESPONSE` on the respond topic. mqtt.js reconnects by itself
- * and keeps unsent replies until it is back.
+ * and keeps unsent replies until it is back. VCD's broker hands every message to every replica, so with a
+ * leadership gate (`mqtt-leadership.ts`) only the leader handles requests; the others leave them alone.
  */
 import { randomUUID } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -26,6 +27,7 @@ import {
   type ExtensionResponse,
 } from './envelope.ts';
 import { busMetrics, type BusMetrics } from './metrics.ts';
+import type { LeadershipGate } from './mqtt-leadership.ts';
 import { ReplyCache } from './reply-cache.ts';
 import type { BehaviorHandler, Transport, TransportHandlers, TransportStatus } from './transport.ts';
 
@@ -65,6 +67,8 @@ export interface MqttTransportOptions {
   replyCacheSize: number;
   logger: Logger;
   registry: Registry;
+  /** Answers only while this says so (several replicas on one extension); without it, always answers. */
+  leadership?: LeadershipGate;
 }
 
 export class MqttTransport implements Transport {
@@ -75,6 +79,7 @@ export class MqttTransport implements Transport {
   private readonly topics: { monitor: string; respond: string };
   private dispatcher?: RequestDispatcher;
   private behaviorHandler?: BehaviorHandler;
+  private observeBehavior?: TransportHandlers['observeBehavior'];
   private client?: MqttClient;
   private subscribed = false;
   private stopping = false;
@@ -102,6 +107,7 @@ export class MqttTransport implements Transport {
       logger: this.log,
     });
     this.behaviorHandler = handlers.behavior;
+    this.observeBehavior = handlers.observeBehavior;
     const { vendor, name, version } = this.options.extension;
     const client = mqtt.connect(this.options.url, {
       username: `${vendor}/${name}/${version}`,
@@ -118,6 +124,7 @@ export class MqttTransport implements Transport {
     client.on('close', () => {
       if (this.subscribed && !this.stopping) this.log.warn('lost the MQTT broker; reconnecting');
       this.subscribed = false;
+      this.options.leadership?.setConnected(false);
       if (!this.stopping && this.detail === 'connected') this.detail = 'connection lost; reconnecting';
     });
     client.on('error', (error: Error) => {
@@ -126,6 +133,8 @@ export class MqttTransport implements Transport {
     });
     client.on('message', (topic, payload) => {
       if (topic !== this.topics.monitor || this.stopping) return;
+      // Asked per message, so a replica that just lost the lease or the broker stops answering at once.
+      if (this.options.leadership && !this.options.leadership.isLeader()) return this.leaveToLeader(payload);
       this.track(this.onMessage(payload));
     });
     // Resolve after the first attempt either way; mqtt.js keeps retrying on its own.
@@ -158,6 +167,8 @@ export class MqttTransport implements Transport {
     if (this.stopping || !this.client) return;
     this.stopping = true;
     this.detail = 'stopping';
+    // Hands the leadership on now: another replica answers new requests while ours drain.
+    this.options.leadership?.setConnected(false, 'the worker is stopping');
     const client = this.client;
     if (client.connected) await client.unsubscribeAsync(this.topics.monitor).catch(() => undefined);
     const drained = Promise.allSettled([...this.work]);
@@ -175,6 +186,7 @@ export class MqttTransport implements Transport {
           throw new Error(`the broker refused our subscription to ${this.topics.monitor}`);
         this.subscribed = true;
         this.detail = 'connected';
+        this.options.leadership?.setConnected(true);
         this.log.info({ url: this.options.url, topic: this.topics.monitor }, 'mqtt transport consuming');
       } catch (error) {
         this.detail = `cannot subscribe to ${this.topics.monitor}: ${(error as Error).message}`;
@@ -297,6 +309,22 @@ export class MqttTransport implements Transport {
 
   private async publish(content: Buffer): Promise<void> {
     await this.client!.publishAsync(this.topics.respond, content, { qos: this.options.qos });
+  }
+
+  /**
+   * A standby replica: the leader answers this one. Counted by type; a behaviour invocation is also shown to the
+   * observer (it carries secrets this replica's reconciler may need). Undecodable messages are the leader's to log.
+   */
+  private leaveToLeader(payload: Buffer): void {
+    try {
+      const envelope = readMqttMessageType(payload, { maxBodyBytes: this.options.maxBodyBytes });
+      if (!envelope.type) return;
+      this.metrics.ignoredOnStandby.inc({ type: envelope.type });
+      if (envelope.type === 'BEHAVIOR_INVOCATION')
+        this.observeBehavior?.(decodeBehaviorInvocation(envelope.message));
+    } catch {
+      // not ours to answer
+    }
   }
 
   private drop(error: unknown): void {

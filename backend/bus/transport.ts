@@ -17,6 +17,11 @@ export interface TransportHandlers {
   request: RequestHandler;
   /** MQTT only; without it invocations fail with a task error naming the behaviour. */
   behavior?: BehaviorHandler;
+  /**
+   * MQTT standby replicas (not the leader): every invocation the leader answers, so this replica learns what it
+   * carries (the entity's secure section). Must not act on it: the leader does.
+   */
+  observeBehavior?: (invocation: BehaviorInvocation) => void;
 }
 
 export interface TransportStatus {

@@ -1,6 +1,6 @@
 /** Wires the cluster lifecycle of one worker: store, secret vault, reconciler, service and behaviour handler. */
 import type { Logger } from 'pino';
-import type { BehaviorHandler } from '../bus/transport.ts';
+import type { BehaviorHandler, TransportHandlers } from '../bus/transport.ts';
 import type { ClustersConfig } from '../config/clusters-schema.ts';
 import type { VcdClient } from '../vcd/client.ts';
 import { clusterBehaviourHandler } from './behaviours.ts';
@@ -8,12 +8,15 @@ import { configProviderSettings, type ProviderSettingsSource } from './provider-
 import { Reconciler } from './reconciler.ts';
 import { SecretVault, type SecureSectionSource } from './secrets.ts';
 import { ClusterService, type ClusterServiceOptions } from './service.ts';
+import type { ClusterEntity } from './spec.ts';
 import { ClusterStore } from './store.ts';
 
 export interface ClusterLifecycle {
   service: ClusterService;
   reconciler: Reconciler;
   behaviour: BehaviorHandler;
+  /** What an MQTT standby replica does with an invocation the leader answers: learn the secure section only. */
+  observeBehaviour: NonNullable<TransportHandlers['observeBehavior']>;
   start(): void;
   stop(): Promise<void>;
 }
@@ -54,6 +57,11 @@ export function createClusterLifecycle(options: {
     service,
     reconciler,
     behaviour: clusterBehaviourHandler({ secrets, service, wake }),
+    observeBehaviour: (invocation) =>
+      secrets.remember(
+        invocation.entityId,
+        (invocation.entity as Partial<ClusterEntity> | undefined)?.private,
+      ),
     start: () => reconciler.start(),
     stop: () => reconciler.stop(),
   };

@@ -30,6 +30,8 @@ export type SecureSectionSource = 'behaviour' | 'fullContents';
 export class SecretVault implements SecretSource {
   readonly #known = new Map<string, ClusterSecrets>();
   readonly #pending = new Map<string, Promise<ClusterSecrets>>();
+  /** Who waits for a cluster's secure section to come in with a behaviour invocation. */
+  readonly #arrivals = new Map<string, Set<() => void>>();
 
   #selfId?: Promise<string>;
 
@@ -60,6 +62,7 @@ export class SecretVault implements SecretSource {
     }
     if (Object.keys(clean).length === 0) return;
     this.#known.set(clusterId, { ...this.#known.get(clusterId), ...clean });
+    for (const wake of this.#arrivals.get(clusterId) ?? []) wake();
   }
 
   forget(clusterId: string): void {
@@ -90,14 +93,35 @@ export class SecretVault implements SecretSource {
       this.remember(clusterId, rde.entity.private);
       return this.#known.get(clusterId) ?? {};
     }
-    // The invocation reaches this worker's behaviour handler, which calls `remember` before the task ends.
-    await invokeBehavior(
-      this.vcd,
-      clusterId,
-      clusterBehaviourId('reconcileAfterUpdate'),
-      { arguments: { reason: 'read-secrets' } },
-      { initialPollMs: 10, maxPollMs: 100, timeoutMs: 60_000 },
-    );
+    // The invocation reaches this worker's behaviour handler, or on an MQTT standby replica its observer (another
+    // replica answers it), and either calls `remember`: the secrets count from then, whenever the task ends.
+    let arrived = false;
+    let wake!: () => void;
+    const arrival = new Promise<void>((resolve) => (wake = resolve)).then(() => void (arrived = true));
+    const waiters = this.#arrivals.get(clusterId) ?? new Set<() => void>();
+    waiters.add(wake);
+    this.#arrivals.set(clusterId, waiters);
+    try {
+      const invoked = invokeBehavior(
+        this.vcd,
+        clusterId,
+        clusterBehaviourId('reconcileAfterUpdate'),
+        { arguments: { reason: 'read-secrets' } },
+        { initialPollMs: 10, maxPollMs: 100, timeoutMs: 60_000 },
+      );
+      invoked.catch(() => undefined);
+      try {
+        await Promise.race([arrival, invoked]);
+      } catch (error) {
+        if (!arrived) throw error;
+      }
+      // Answered by another replica: this replica's copy of the invocation may trail the answer a little.
+      if (!arrived)
+        await Promise.race([arrival, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+    } finally {
+      waiters.delete(wake);
+      if (waiters.size === 0) this.#arrivals.delete(clusterId);
+    }
     const known = this.#known.get(clusterId);
     if (!known) {
       throw new SecretsUnavailableError(

@@ -107,6 +107,13 @@ export const workerConfigSchema = z
               .max(2, 'must be 0, 1 or 2')
               .default(1),
             reconnectMs: milliseconds.default(1000),
+            /**
+             * VCD's broker gives every replica every request: elect one replica to answer, through a lease entity
+             * in VCD (needs `vcd.apiToken`). Off only for a single replica that should not write to VCD for it.
+             */
+            leaderElection: booleanFlag.default(true),
+            /** How long the leadership lasts without renewal; the leader renews every third of it. */
+            leaderLeaseMs: milliseconds.min(300, 'must be at least 300 milliseconds').default(15_000),
           })
           .strict()
           .default({}),

@@ -42,6 +42,8 @@ describe('a create survives SIGKILL of the worker at every step boundary', () =>
     workers[index] = spawnCse(['worker'], {
       ...stack.env,
       CSE_CLUSTERS_WORKER_ID: `replica-${index}-${Date.now()}`,
+      // The killed worker never releases the MQTT leadership: its successor waits for the lease to run out.
+      CSE_BUS_MQTT_LEADER_LEASE_MS: '1500',
     });
   };
   const kill = async (index: number) => {
