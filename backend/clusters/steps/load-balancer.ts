@@ -127,6 +127,8 @@ export async function ensureLoadBalancer(scope: ClusterScope, request: LoadBalan
     );
     await recordCreated(scope, service, { id });
   } catch (error) {
+    // Only our status writes send If-Match: a 412 means someone else wrote the entity (read again), not a refusal.
+    if (error instanceof VcdError && error.status === 412) throw error;
     if (error instanceof VcdError && error.status >= 400 && error.status < 500) {
       throw new PhaseFailure(
         'LoadBalancerRefused',

@@ -136,6 +136,8 @@ async function reserveFromIpSpace(scope: ClusterScope, claim: string, purpose: s
       if (ip) return ip;
       reasons.push(`${space.ipSpaceRef.name ?? ipSpaceId}: the allocated IP was taken by another claim`);
     } catch (error) {
+      // Only our status writes send If-Match: a 412 means someone else wrote the entity (read again), not a refusal.
+      if (error instanceof VcdError && error.status === 412) throw error;
       if (!(error instanceof VcdError) || error.status >= 500 || error.status === 0) throw error;
       reasons.push(`${space.ipSpaceRef.name ?? ipSpaceId}: ${error.message}`);
     }
