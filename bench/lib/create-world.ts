@@ -121,7 +121,7 @@ export async function setUpCreateWorld(options: {
   const provider = new VcdClient({ url: simUrl, org: 'System', apiToken: refreshToken, retryBaseMs: 20 });
   const { settings } = await install({ vcd: provider, transport: 'mqtt' });
   if (!settings.vcd.apiToken) throw new Error('cse install gave the worker no API token');
-  const settingsFile = join(mkdtempSync(join(tmpdir(), 'cse-bench-create-')), 'worker.yaml');
+  const settingsFile = join(mkdtempSync(join(tmpdir(), 'cse-bench-worker-settings-')), 'worker.yaml');
   await writeSettingsFile(settingsFile, settings);
   options.progress('installed CSE into the simulator (MQTT extension, as cse start does)');
 
