@@ -3,11 +3,13 @@
  * a multi-document manifest, reads, and waiting until Deployments, DaemonSets and Jobs are done rolling out —
  * polled with short backoff, since a watch per object is more machinery than these few objects need.
  */
+import { Agent } from 'node:https';
 import {
   KubeConfig,
   KubernetesObjectApi,
   PatchStrategy,
   type KubernetesObject,
+  type RequestContext,
 } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 
@@ -39,13 +41,39 @@ export function parseManifest(text: string): KubeObject[] {
   return objects;
 }
 
+/**
+ * client-node gives every request a new HTTPS agent, so every request pays a TLS handshake; this keeps one
+ * keep-alive agent with the same TLS options for all requests of a client (proxy agents are left as they are).
+ */
+class KeepAliveKubeConfig extends KubeConfig {
+  #agent: Agent | undefined;
+
+  override async applySecurityAuthentication(context: RequestContext): Promise<void> {
+    await super.applySecurityAuthentication(context);
+    const fresh = context.getAgent();
+    if (!(fresh instanceof Agent)) return;
+    this.#agent ??= new Agent({ ...fresh.options, keepAlive: true });
+    context.setAgent(this.#agent);
+  }
+
+  close(): void {
+    this.#agent?.destroy();
+    this.#agent = undefined;
+  }
+}
+
 export class KubeClient {
   readonly api: KubernetesObjectApi;
+  readonly #config = new KeepAliveKubeConfig();
 
   constructor(kubeconfig: string) {
-    const config = new KubeConfig();
-    config.loadFromString(kubeconfig);
-    this.api = KubernetesObjectApi.makeApiClient(config);
+    this.#config.loadFromString(kubeconfig);
+    this.api = KubernetesObjectApi.makeApiClient(this.#config);
+  }
+
+  /** Closes the kept-alive connections. */
+  close(): void {
+    this.#config.close();
   }
 
   /** Server-side apply, our field manager, conflicts forced (we own these objects). */

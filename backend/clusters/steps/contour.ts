@@ -3,18 +3,26 @@ import { ContourSourceError, installContour } from '../../addons/contour.ts';
 import { KubeClient, RolloutTimeoutError } from '../../kube/client.ts';
 import { DONE, PhaseFailure, type ClusterScope, type PhaseOutcome } from '../scope.ts';
 
-export async function kubeClientOf(scope: ClusterScope): Promise<KubeClient> {
+/** Runs `work` with a client of the workload cluster's API, closed afterwards. */
+export async function withKubeClient<T>(
+  scope: ClusterScope,
+  work: (kube: KubeClient) => Promise<T>,
+): Promise<T> {
   const kubeconfig = (await scope.readSecrets()).kubeconfig;
   if (!kubeconfig)
     throw new PhaseFailure('NoKubeconfig', "The cluster's kubeconfig is missing from its secure section.");
-  return new KubeClient(kubeconfig);
+  const kube = new KubeClient(kubeconfig);
+  try {
+    return await work(kube);
+  } finally {
+    kube.close();
+  }
 }
 
 export async function contour(scope: ClusterScope): Promise<PhaseOutcome> {
   if (!scope.spec.ingress.contour.enabled) return DONE;
-  const kube = await kubeClientOf(scope);
   try {
-    await installContour(kube, scope.settings.contour);
+    await withKubeClient(scope, (kube) => installContour(kube, scope.settings.contour));
   } catch (error) {
     if (error instanceof ContourSourceError) {
       throw new PhaseFailure(

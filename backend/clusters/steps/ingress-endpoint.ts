@@ -6,15 +6,17 @@ import { envoyNodePorts } from '../../addons/contour.ts';
 import { nodeAddresses } from '../../kube/client.ts';
 import { ingressPorts } from '../names.ts';
 import { DONE, PhaseFailure, type ClusterScope, type PhaseOutcome } from '../scope.ts';
-import { kubeClientOf } from './contour.ts';
+import { withKubeClient } from './contour.ts';
 import { ensureLoadBalancer } from './load-balancer.ts';
 import { reserveVip } from './vip.ts';
 
 export async function ingressEndpoint(scope: ClusterScope): Promise<PhaseOutcome> {
   if (!scope.spec.ingress.contour.enabled) return DONE;
-  const kube = await kubeClientOf(scope);
-  const nodePorts = await envoyNodePorts(kube);
-  const workers = (await nodeAddresses(kube, true)).map((node) => node.ip);
+  const [nodePorts, workers] = await withKubeClient(
+    scope,
+    async (kube) =>
+      [await envoyNodePorts(kube), (await nodeAddresses(kube, true)).map((node) => node.ip)] as const,
+  );
   if (workers.length === 0)
     throw new PhaseFailure('NoWorkerNodes', 'The cluster has no worker node to carry ingress traffic.');
   const vip = await reserveVip(scope, scope.names.ingressClaim, 'ingress-endpoint');

@@ -5,10 +5,10 @@
 import { nodeAddresses } from '../../kube/client.ts';
 import { nodeStatuses } from '../node-status.ts';
 import { DONE, type ClusterScope, type PhaseOutcome } from '../scope.ts';
-import { kubeClientOf } from './contour.ts';
+import { withKubeClient } from './contour.ts';
 
 export async function markReady(scope: ClusterScope): Promise<PhaseOutcome> {
-  const nodes = await nodeAddresses(await kubeClientOf(scope), false);
+  const nodes = await withKubeClient(scope, (kube) => nodeAddresses(kube, false));
   const readyControlPlane = nodes.filter((node) => node.controlPlane && node.ready).length;
   const readyWorkers = nodes.filter((node) => !node.controlPlane && node.ready).length;
   // Nodes do not say which pool they belong to in every distribution; spread the ready count in pool order.

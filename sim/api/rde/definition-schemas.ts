@@ -3,9 +3,16 @@ import type { JsonObject, JsonValue } from '../../world/json.ts';
 import { namePartPattern, semverPattern } from './urns.ts';
 
 /** Request bodies of the RDE definition endpoints (unknown fields → 400, as VCD's Jackson does). */
-const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(jsonValue)]),
-);
+// Built once: z.lazy calls its getter at every nested value, so building the union inside it cost a schema per value.
+const jsonValue: z.ZodType<JsonValue> = z.lazy(() => jsonUnion);
+const jsonUnion: z.ZodType<JsonValue> = z.union([
+  z.string(),
+  z.number(),
+  z.boolean(),
+  z.null(),
+  z.array(jsonValue),
+  z.record(jsonValue),
+]);
 export const jsonObject = z.record(jsonValue) as unknown as z.ZodType<JsonObject>;
 
 const vendor = z.string().regex(namePartPattern, 'must be alphanumeric');
