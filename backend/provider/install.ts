@@ -12,10 +12,9 @@ import {
   type ExtensionIdentity,
   type InstallTransport,
 } from './identity.ts';
-import { registerLeaseEntity } from './lease-definitions.ts';
 import { registerClusterEntity } from './rde-definitions.ts';
+import { registerSystemEntityType, systemEntityTypes } from './system-entity-types.ts';
 import { InstallReport } from './report.ts';
-import { registerSettingsEntity } from './settings-definitions.ts';
 import { installRolesAndBundle } from './roles.ts';
 import { installUiPlugin } from './ui-plugin.ts';
 import { produceWorkerSettings, type TokenOptions, type WorkerSettings } from './worker-settings.ts';
@@ -43,8 +42,7 @@ export async function install(options: InstallOptions): Promise<InstallResult> {
   const vcd = options.vcd;
   const extension = await registerExtension(vcd, options.transport, identity, report);
   await registerClusterEntity(vcd, extension, report);
-  await registerSettingsEntity(vcd, report);
-  await registerLeaseEntity(vcd, report);
+  for (const kind of systemEntityTypes) await registerSystemEntityType(vcd, report, kind);
   await installRolesAndBundle(vcd, identity.name, report);
   await installUiPlugin(vcd, options.pluginZip ?? defaultPluginZip, report);
   const settings = await produceWorkerSettings(
