@@ -90,6 +90,8 @@ export function createTransport(
       qos: bus.mqtt.qos as 0 | 1 | 2,
       reconnectMs: bus.mqtt.reconnectMs,
       leadership: deps.leadership,
+      // Two leases: the longest an invocation can wait between a leader's death and its successor.
+      standbyReplayMs: 2 * bus.mqtt.leaderLeaseMs,
     }),
   };
 }

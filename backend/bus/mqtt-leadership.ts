@@ -25,6 +25,8 @@ export interface LeadershipGate {
   isLeader(): boolean;
   /** Subscribed to the monitor topic (true) or not (false, and why); only a connected replica may lead. */
   setConnected(connected: boolean, reason?: string): void;
+  /** Calls `listener` each time this replica becomes the leader. */
+  onAcquired(listener: () => void): void;
 }
 
 export interface LeadershipStatus {
@@ -68,6 +70,7 @@ export class MqttLeadership implements LeadershipGate {
   #timer?: NodeJS.Timeout;
   #round?: Promise<void>;
   #again = false;
+  readonly #acquiredListeners: Array<() => void> = [];
 
   constructor(private readonly options: MqttLeadershipOptions) {
     this.#log = options.logger.child({ component: 'mqtt-leadership', holder: options.holder });
@@ -101,6 +104,10 @@ export class MqttLeadership implements LeadershipGate {
   /** How long a successful write keeps this replica leader, counted from the write's start. */
   private get renewDeadlineMs(): number {
     return Math.floor((this.options.leaseMs * 2) / 3);
+  }
+
+  onAcquired(listener: () => void): void {
+    this.#acquiredListeners.push(listener);
   }
 
   isLeader(): boolean {
@@ -240,6 +247,7 @@ export class MqttLeadership implements LeadershipGate {
     if (!written) return this.againMs; // another replica was quicker; read who
     this.#held(written, started);
     this.#changes.inc({ change: 'acquired' });
+    for (const listener of this.#acquiredListeners) listener();
     this.#log.info(
       takenOver ? { previous: record.holder, idleMs: Math.round(heldForMs) } : {},
       takenOver

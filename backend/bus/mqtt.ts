@@ -69,6 +69,11 @@ export interface MqttTransportOptions {
   registry: Registry;
   /** Answers only while this says so (several replicas on one extension); without it, always answers. */
   leadership?: LeadershipGate;
+  /**
+   * How long a standby keeps the behaviour invocations it left to the leader, to answer them itself if it becomes
+   * leader (the old leader may have died before answering; VCD ignores a second answer). Default 30 s.
+   */
+  standbyReplayMs?: number;
 }
 
 export class MqttTransport implements Transport {
@@ -87,6 +92,8 @@ export class MqttTransport implements Transport {
   private readonly work = new Set<Promise<void>>();
   /** Behaviour tasks already started, so a duplicate delivery does not run one twice. */
   private readonly startedTasks = new Map<string, number>();
+  /** Behaviour invocations seen as a standby, by task id, with when they arrived. */
+  private readonly heldInvocations = new Map<string, { payload: Buffer; at: number }>();
   private behaviorsRunning = 0;
   private subscription?: Promise<void>;
 
@@ -95,6 +102,7 @@ export class MqttTransport implements Transport {
     this.cache = new ReplyCache({ ttlMs: options.replyCacheTtlMs, maxEntries: options.replyCacheSize });
     this.log = options.logger.child({ transport: 'mqtt' });
     this.topics = extensionTopics(options.extension);
+    options.leadership?.onAcquired(() => this.answerHeldInvocations());
   }
 
   async start(handlers: TransportHandlers): Promise<void> {
@@ -320,11 +328,38 @@ export class MqttTransport implements Transport {
       const envelope = readMqttMessageType(payload, { maxBodyBytes: this.options.maxBodyBytes });
       if (!envelope.type) return;
       this.metrics.ignoredOnStandby.inc({ type: envelope.type });
-      if (envelope.type === 'BEHAVIOR_INVOCATION')
-        this.observeBehavior?.(decodeBehaviorInvocation(envelope.message));
+      if (envelope.type === 'BEHAVIOR_INVOCATION') {
+        const invocation = decodeBehaviorInvocation(envelope.message);
+        this.observeBehavior?.(invocation);
+        this.holdInvocation(invocation.taskId, payload);
+      }
     } catch {
       // not ours to answer
     }
+  }
+
+  private holdInvocation(taskId: string, payload: Buffer): void {
+    const now = Date.now();
+    this.heldInvocations.set(taskId, { payload, at: now });
+    for (const [id, held] of this.heldInvocations) {
+      if (this.heldInvocations.size <= this.options.replyCacheSize && now - held.at < this.replayWindowMs)
+        break;
+      this.heldInvocations.delete(id);
+    }
+  }
+
+  private get replayWindowMs(): number {
+    return this.options.standbyReplayMs ?? 30_000;
+  }
+
+  /** Just became leader: answer the invocations the previous leader may have left unanswered. */
+  private answerHeldInvocations(): void {
+    const since = Date.now() - this.replayWindowMs;
+    const held = [...this.heldInvocations.values()].filter((entry) => entry.at >= since);
+    this.heldInvocations.clear();
+    if (held.length === 0 || this.stopping) return;
+    this.log.info({ count: held.length }, 'answering behaviour invocations received while standby');
+    for (const entry of held) this.track(this.onMessage(entry.payload));
   }
 
   private drop(error: unknown): void {

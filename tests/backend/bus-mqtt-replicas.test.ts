@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { clusterInterface } from '../../behaviours/index.ts';
 import { LEASE_NSS, LEASE_TYPE_ID, LEASE_TYPE_VERSION, LEASE_VENDOR } from '../../behaviours/leader-lease.ts';
 import { clusterType } from '../../backend/api/clusters-read.ts';
 import type { LeaseRecord } from '../../backend/bus/leader-lease-store.ts';
@@ -324,6 +325,38 @@ describe('two `cse worker` processes: SIGKILL of the leader', () => {
       [[1]],
     );
     assert.equal((await listEntities(stack.vcd, clusterType, { pageSize: 8 })).resultTotal, 1);
+  });
+
+  it('a behaviour invoked while nobody leads is answered by the next leader, not left to time out', async () => {
+    await spawnReplica(0); // back as the standby
+    assert.equal((await leaseRecord(stack)).holder, 'process-1');
+    const entity = (await listEntities(stack.vcd, clusterType, { pageSize: 8 })).values[0]!;
+    const killed = new Promise((resolve) => processes[1]!.once('exit', resolve));
+    processes[1]!.kill('SIGKILL');
+    await killed;
+
+    // VCD hands the invocation to both replicas; the dead leader cannot answer and the standby leaves it.
+    const behavior = `urn:vcloud:behavior-interface:getKubeconfig:${clusterInterface.vendor}:${clusterInterface.nss}:${clusterInterface.version}`;
+    const invoked = await acme.user.post(
+      `/cloudapi/1.0.0/entities/${entity.id}/behaviors/${behavior}/invocations`,
+      { arguments: {} },
+    );
+    assert.equal(invoked.status, 202, invoked.text);
+    const task = invoked.headers.get('location')!.replace(/^https?:\/\/[^/]+/, '');
+    // VCD's own limit is the behaviour's invocation_timeout (30 s); the new leader answers within about a lease.
+    const done = await until(
+      'the invocation to be answered',
+      async () => {
+        const body = (await acme.user.get<{ status: string; error?: { message: string } }>(task)).body;
+        return body.status === 'running' || body.status === 'queued' ? undefined : body;
+      },
+      20_000,
+    );
+    assert.equal((await leaseRecord(stack)).holder, 'process-0');
+    // The cluster is not Ready, so the answer is the worker's refusal, not VCD's timeout.
+    assert.equal(done.status, 'error');
+    assert.doesNotMatch(done.error?.message ?? '', /did not complete within/);
+    assert.match(processes[0]!.output(), /answering behaviour invocations received while standby/);
   });
 });
 
