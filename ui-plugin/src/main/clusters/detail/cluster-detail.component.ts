@@ -20,6 +20,7 @@ import { isChanging } from '../phase/cluster-phase';
 import { PhaseBadgeComponent } from '../phase/phase-badge.component';
 import { clusterTimeline, formatDuration } from './cluster-timeline';
 import { downloadText } from './text-download';
+import { RetryAlertComponent } from '../../common/retry-alert.component';
 
 type PageState =
   { kind: 'loading' } | { kind: 'ready' } | { kind: 'missing' } | { kind: 'failed'; message: string };
@@ -28,7 +29,7 @@ type PageState =
 @Component({
   selector: 'cse-cluster-detail',
   standalone: true,
-  imports: [ClarityModule, DatePipe, RouterLink, TranslatePipe, PhaseBadgeComponent],
+  imports: [ClarityModule, DatePipe, RouterLink, TranslatePipe, PhaseBadgeComponent, RetryAlertComponent],
   templateUrl: './cluster-detail.component.html',
   styles: [
     `

@@ -16,6 +16,7 @@ import { TranslatePipe } from '../../i18n/translate.pipe';
 import { isChanging, phaseLook } from '../phase/cluster-phase';
 import { PhaseBadgeComponent } from '../phase/phase-badge.component';
 import { type ClusterRow, type GridState, clusterRow, listQueryOf } from './cluster-row';
+import { RetryAlertComponent } from '../../common/retry-alert.component';
 
 /** How often the list reloads while a cluster on the page is changing (ms). */
 export const CLUSTER_REFRESH_MS = new InjectionToken<number>('CLUSTER_REFRESH_MS', {
@@ -27,7 +28,15 @@ export const CLUSTER_REFRESH_MS = new InjectionToken<number>('CLUSTER_REFRESH_MS
 @Component({
   selector: 'cse-cluster-list',
   standalone: true,
-  imports: [ClarityModule, DatePipe, RouterLink, RouterOutlet, TranslatePipe, PhaseBadgeComponent],
+  imports: [
+    ClarityModule,
+    DatePipe,
+    RouterLink,
+    RouterOutlet,
+    TranslatePipe,
+    PhaseBadgeComponent,
+    RetryAlertComponent,
+  ],
   templateUrl: './cluster-list.component.html',
   styles: [
     `

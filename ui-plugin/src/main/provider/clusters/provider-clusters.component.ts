@@ -12,6 +12,7 @@ import { isChanging } from '../../clusters/phase/cluster-phase';
 import { PhaseBadgeComponent } from '../../clusters/phase/phase-badge.component';
 import { TranslatePipe } from '../../i18n/translate.pipe';
 import { type ProviderClusterRow, providerClusterRow } from './provider-cluster-row';
+import { RetryAlertComponent } from '../../common/retry-alert.component';
 
 /**
  * Clusters of every organisation, with the owning org and an org filter. Paging, sorting and filtering are the
@@ -20,7 +21,7 @@ import { type ProviderClusterRow, providerClusterRow } from './provider-cluster-
 @Component({
   selector: 'cse-provider-clusters',
   standalone: true,
-  imports: [ClarityModule, DatePipe, RouterLink, TranslatePipe, PhaseBadgeComponent],
+  imports: [ClarityModule, DatePipe, RouterLink, TranslatePipe, PhaseBadgeComponent, RetryAlertComponent],
   templateUrl: './provider-clusters.component.html',
   styles: [
     `

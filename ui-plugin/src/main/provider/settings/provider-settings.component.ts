@@ -15,6 +15,7 @@ import {
   settingsOf,
   settingsSections,
 } from './settings-form';
+import { RetryAlertComponent } from '../../common/retry-alert.component';
 
 type LoadState = { kind: 'loading' } | { kind: 'ready' } | { kind: 'failed'; message: string };
 
@@ -25,7 +26,7 @@ type LoadState = { kind: 'loading' } | { kind: 'ready' } | { kind: 'failed'; mes
 @Component({
   selector: 'cse-provider-settings',
   standalone: true,
-  imports: [ClarityModule, TranslatePipe],
+  imports: [ClarityModule, TranslatePipe, RetryAlertComponent],
   templateUrl: './provider-settings.component.html',
   styles: [
     `

@@ -8,12 +8,13 @@ import type { OrgRef, ProviderTemplate } from '../../api/provider-types';
 import { TranslatePipe } from '../../i18n/translate.pipe';
 import { TemplateEditComponent } from './template-edit.component';
 import { alsoSeenBy, audienceOf, lifecycleBadge, lifecycleLabel, osOf } from './template-look';
+import { RetryAlertComponent } from '../../common/retry-alert.component';
 
 /** Templates: the TKG templates in the provider's catalogs with lifecycle, expiry and publication; edit in a dialog. */
 @Component({
   selector: 'cse-provider-templates',
   standalone: true,
-  imports: [ClarityModule, DatePipe, TranslatePipe, TemplateEditComponent],
+  imports: [ClarityModule, DatePipe, TranslatePipe, TemplateEditComponent, RetryAlertComponent],
   templateUrl: './provider-templates.component.html',
   styles: [
     `

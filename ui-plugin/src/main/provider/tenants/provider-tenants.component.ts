@@ -12,6 +12,7 @@ import { describeApiError } from '../../api/cse-api';
 import { ProviderApi } from '../../api/provider-api';
 import type { ReadinessKey, TenantReadiness } from '../../api/provider-types';
 import { type TranslationKey, TranslatePipe } from '../../i18n/translate.pipe';
+import { RetryAlertComponent } from '../../common/retry-alert.component';
 
 const checkLabels: Record<ReadinessKey, TranslationKey> = {
   rightsBundle: 'provider.tenants.check.rightsBundle',
@@ -33,7 +34,7 @@ interface PendingAction {
 @Component({
   selector: 'cse-provider-tenants',
   standalone: true,
-  imports: [ClarityModule, TranslatePipe],
+  imports: [ClarityModule, TranslatePipe, RetryAlertComponent],
   // cds-icon is a web component the Cloud Director container registers.
   schemas: [CUSTOM_ELEMENTS_SCHEMA],
   templateUrl: './provider-tenants.component.html',
