@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { Request, Response, Router } from 'express';
 import type { SimContext } from '../../context.ts';
 import { assertRights, principalOf, type Principal } from '../../http/auth.ts';
 import { fail } from '../../http/errors.ts';
@@ -94,7 +94,7 @@ const changeVerbs = {
  * outcome on the object is the same for every kind: a create that fails leaves nothing behind, an
  * update that fails is `REALIZATION_FAILED`, a delete that fails restores the previous status.
  */
-export function realizeAlbChange<T extends RealizedObject>(
+function realizeAlbChange<T extends RealizedObject>(
   ctx: SimContext,
   principal: Principal,
   res: Response,
@@ -125,4 +125,57 @@ export function realizeAlbChange<T extends RealizedObject>(
     },
   );
   ctx.tasks.accepted(res, task, ctx.publicUrl());
+}
+
+/** What the create/read/update/delete routes of one ALB object kind need to know about it. */
+export interface AlbObjectRoutes<T extends RealizedObject> {
+  /** Collection path, e.g. `${albBase}/loadBalancer/pools`. */
+  path: string;
+  kind: AlbKind;
+  /** URN kind of new ids, e.g. `loadBalancerPool`. */
+  idKind: string;
+  collection: () => Record<string, T>;
+  /** The object the principal may see, or a 404. */
+  find(principal: Principal, id: string): T;
+  /** The request's fields, checked against the world (and against `existing` on update). */
+  validated(req: Request, principal: Principal, existing?: T): Omit<T, 'id' | 'status'>;
+  toJson(object: T): unknown;
+  /** Refuses a delete VCD would refuse (e.g. a pool still used by a virtual service). */
+  beforeDelete?(object: T): void;
+}
+
+/** POST, GET, PUT and DELETE of one ALB object kind: each change is realised by `realizeAlbChange`. */
+export function addAlbObjectRoutes<T extends RealizedObject>(
+  router: Router,
+  ctx: SimContext,
+  routes: AlbObjectRoutes<T>,
+): void {
+  const { path, kind, collection } = routes;
+  const idle = (object: T): T => {
+    if (object.status === 'PENDING') fail('busyEntity', { id: object.id });
+    return object;
+  };
+  router.post(path, (req, res) => {
+    const principal = albConfigurer(req);
+    const fields = routes.validated(req, principal);
+    // An object of the kind is exactly its validated fields plus its id and status.
+    const object = { id: ctx.store.ids.urn(routes.idKind), status: 'PENDING', ...fields } as unknown as T;
+    collection()[object.id] = object;
+    realizeAlbChange(ctx, principal, res, { verb: 'create', kind, object, collection });
+  });
+  router.get(`${path}/:id`, (req, res) => {
+    res.json(routes.toJson(routes.find(albViewer(req), req.params['id']!)));
+  });
+  router.put(`${path}/:id`, (req, res) => {
+    const principal = albConfigurer(req);
+    const object = idle(routes.find(principal, req.params['id']!));
+    Object.assign(object, routes.validated(req, principal, object));
+    realizeAlbChange(ctx, principal, res, { verb: 'update', kind, object, collection });
+  });
+  router.delete(`${path}/:id`, (req, res) => {
+    const principal = albConfigurer(req);
+    const object = idle(routes.find(principal, req.params['id']!));
+    routes.beforeDelete?.(object);
+    realizeAlbChange(ctx, principal, res, { verb: 'delete', kind, object, collection });
+  });
 }

@@ -9,13 +9,12 @@ import { vmRuntime } from '../../infra/vms.ts';
 import { isIpv4 } from '../../world/ipv4.ts';
 import { loadBalancerSlice, type AlbPool } from '../../world/load-balancer.ts';
 import {
+  addAlbObjectRoutes,
   albBase,
-  albConfigurer,
+  type AlbKind,
   albViewer,
   gatewayOf,
   requireAlbEnabled,
-  realizeAlbChange,
-  type AlbKind,
 } from './common.ts';
 import { poolHealth } from './health.ts';
 
@@ -191,49 +190,18 @@ export function poolsRouter(ctx: SimContext): Router {
     };
     return fields;
   };
-  const assertIdle = (pool: AlbPool) => {
-    if (pool.status === 'PENDING') fail('busyEntity', { id: pool.id });
-  };
-
-  router.post(`${albBase}/loadBalancer/pools`, (req, res) => {
-    const principal = albConfigurer(req);
-    const fields = validated(req, principal);
-    const pool: AlbPool = { id: ctx.store.ids.urn('loadBalancerPool'), status: 'PENDING', ...fields };
-    lb().pools[pool.id] = pool;
-    realizeAlbChange(ctx, principal, res, {
-      verb: 'create',
-      kind: poolKind,
-      object: pool,
-      collection: () => lb().pools,
-    });
-  });
-  router.get(`${albBase}/loadBalancer/pools/:id`, (req, res) => {
-    res.json(poolJson(findPool(albViewer(req), req.params.id)));
-  });
-  router.put(`${albBase}/loadBalancer/pools/:id`, (req, res) => {
-    const principal = albConfigurer(req);
-    const pool = findPool(principal, req.params.id);
-    assertIdle(pool);
-    Object.assign(pool, validated(req, principal, pool));
-    realizeAlbChange(ctx, principal, res, {
-      verb: 'update',
-      kind: poolKind,
-      object: pool,
-      collection: () => lb().pools,
-    });
-  });
-  router.delete(`${albBase}/loadBalancer/pools/:id`, (req, res) => {
-    const principal = albConfigurer(req);
-    const pool = findPool(principal, req.params.id);
-    assertIdle(pool);
-    const user = servicesUsing(pool)[0];
-    if (user) fail('albPoolInUse', { pool: pool.name, virtualService: user.name });
-    realizeAlbChange(ctx, principal, res, {
-      verb: 'delete',
-      kind: poolKind,
-      object: pool,
-      collection: () => lb().pools,
-    });
+  addAlbObjectRoutes(router, ctx, {
+    path: `${albBase}/loadBalancer/pools`,
+    kind: poolKind,
+    idKind: 'loadBalancerPool',
+    collection: () => lb().pools,
+    find: findPool,
+    validated,
+    toJson: poolJson,
+    beforeDelete: (pool) => {
+      const user = servicesUsing(pool)[0];
+      if (user) fail('albPoolInUse', { pool: pool.name, virtualService: user.name });
+    },
   });
 
   router.get(`${albBase}/edgeGateways/:id/loadBalancer/poolSummaries`, (req, res) => {

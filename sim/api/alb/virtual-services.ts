@@ -10,13 +10,12 @@ import { isIpv4 } from '../../world/ipv4.ts';
 import { loadBalancerSlice, type AlbServicePort, type AlbVirtualService } from '../../world/load-balancer.ts';
 import { vipBelongsToGateway } from '../network/gateway-ips.ts';
 import {
+  addAlbObjectRoutes,
   albBase,
-  albConfigurer,
+  type AlbKind,
   albViewer,
   gatewayOf,
   requireAlbEnabled,
-  realizeAlbChange,
-  type AlbKind,
 } from './common.ts';
 import { virtualServiceHealth } from './health.ts';
 import { deployedCount } from './service-engine-groups.ts';
@@ -233,51 +232,14 @@ export function virtualServicesRouter(ctx: SimContext): Router {
       virtualIpAddress: input.virtualIpAddress,
     };
   };
-  const assertIdle = (service: AlbVirtualService) => {
-    if (service.status === 'PENDING') fail('busyEntity', { id: service.id });
-  };
-
-  router.post(`${albBase}/loadBalancer/virtualServices`, (req, res) => {
-    const principal = albConfigurer(req);
-    const fields = validated(req, principal);
-    const service: AlbVirtualService = {
-      id: ctx.store.ids.urn('loadBalancerVirtualService'),
-      status: 'PENDING',
-      ...fields,
-    };
-    lb().virtualServices[service.id] = service;
-    realizeAlbChange(ctx, principal, res, {
-      verb: 'create',
-      kind: virtualServiceKind,
-      object: service,
-      collection: () => lb().virtualServices,
-    });
-  });
-  router.get(`${albBase}/loadBalancer/virtualServices/:id`, (req, res) => {
-    res.json(serviceJson(findService(albViewer(req), req.params.id)));
-  });
-  router.put(`${albBase}/loadBalancer/virtualServices/:id`, (req, res) => {
-    const principal = albConfigurer(req);
-    const service = findService(principal, req.params.id);
-    assertIdle(service);
-    Object.assign(service, validated(req, principal, service));
-    realizeAlbChange(ctx, principal, res, {
-      verb: 'update',
-      kind: virtualServiceKind,
-      object: service,
-      collection: () => lb().virtualServices,
-    });
-  });
-  router.delete(`${albBase}/loadBalancer/virtualServices/:id`, (req, res) => {
-    const principal = albConfigurer(req);
-    const service = findService(principal, req.params.id);
-    assertIdle(service);
-    realizeAlbChange(ctx, principal, res, {
-      verb: 'delete',
-      kind: virtualServiceKind,
-      object: service,
-      collection: () => lb().virtualServices,
-    });
+  addAlbObjectRoutes(router, ctx, {
+    path: `${albBase}/loadBalancer/virtualServices`,
+    kind: virtualServiceKind,
+    idKind: 'loadBalancerVirtualService',
+    collection: () => lb().virtualServices,
+    find: findService,
+    validated,
+    toJson: serviceJson,
   });
 
   router.get(`${albBase}/edgeGateways/:id/loadBalancer/virtualServiceSummaries`, (req, res) => {
