@@ -35,6 +35,8 @@ import {
 } from './wizard-form';
 import { WizardOptions } from './wizard-options';
 import { loadDraft, saveDraft, forgetDraft } from './wizard-draft';
+import { RetryAlertComponent } from '../../common/retry-alert.component';
+import { InlineLoadStateComponent } from './inline-load-state.component';
 
 /** The DOM id of a field's control: `workerPools[1].name` → `cse-f-workerPools-1-name`. */
 export function fieldId(field: string): string {
@@ -53,7 +55,7 @@ interface SubmitFailure {
 @Component({
   selector: 'cse-cluster-wizard',
   standalone: true,
-  imports: [ClarityModule, NgTemplateOutlet, TranslatePipe],
+  imports: [ClarityModule, NgTemplateOutlet, TranslatePipe, InlineLoadStateComponent, RetryAlertComponent],
   providers: [WizardOptions],
   schemas: [CUSTOM_ELEMENTS_SCHEMA],
   templateUrl: './cluster-wizard.component.html',
