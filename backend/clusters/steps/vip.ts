@@ -117,18 +117,18 @@ async function reserveFromIpSpace(scope: ClusterScope, claim: string, purpose: s
   for (const space of spaces) {
     const ipSpaceId = space.ipSpaceRef.id;
     try {
+      const untaggedBefore = untaggedIds(await listAllocations(scope.tenant, ipSpaceId));
       const intent = await recordIntent(scope, {
         type: 'ipSpaceAllocation',
         id: claim,
         name: claim,
         parentId: ipSpaceId,
         purpose,
+        untaggedBefore,
       });
-      await recordCreated(scope, intent, {
-        parentId: ipSpaceId,
-        task: undefined,
-        untaggedBefore: untaggedIds(await listAllocations(scope.tenant, ipSpaceId)),
-      });
+      // An intent of an earlier attempt (or another IP space) is brought up to date before allocating.
+      if (intent.untaggedBefore !== untaggedBefore)
+        await recordCreated(scope, intent, { parentId: ipSpaceId, task: undefined, untaggedBefore });
       const task = await startFloatingIpAllocation(scope.tenant, ipSpaceId);
       await recordCreated(scope, intent, { task, parentId: ipSpaceId });
       const allocation = await allocationFromTask(scope.tenant, ipSpaceId, task, scope.taskWait);
