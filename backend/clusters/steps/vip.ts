@@ -16,7 +16,14 @@ import {
 } from '../../vcd/ipSpaces.ts';
 import { VcdError } from '../../vcd/errors.ts';
 import { findOrphanedAllocation, mayHaveOrphan, untaggedIds } from '../orphaned-allocations.ts';
-import { findResource, PhaseFailure, recordCreated, recordIntent, type ClusterScope } from '../scope.ts';
+import {
+  findResource,
+  PhaseFailure,
+  recordCreated,
+  recordIntent,
+  type ClusterScope,
+  type RecordedResource,
+} from '../scope.ts';
 
 /** Uplink IPs this process handed out whose virtual service may not exist yet, per gateway. */
 const pendingUplinkClaims = new Map<string, Map<string, number>>();
@@ -62,6 +69,11 @@ export async function reserveVip(scope: ClusterScope, claim: string, purpose: st
     await recordIntent(scope, { type: 'uplinkIp', id: ip, name: claim, ip, parentId: gateway.id, purpose });
     return ip;
   });
+}
+
+/** The record of an allocation under its claim, before VCD has given it an id. */
+function allocationIntent(claim: string, ipSpaceId: string, purpose: string): RecordedResource {
+  return { type: 'ipSpaceAllocation', id: claim, name: claim, parentId: ipSpaceId, purpose };
 }
 
 /** How long an untagged allocation must stay untagged before it counts as orphaned (a live allocator tags its own
@@ -119,11 +131,7 @@ async function reserveFromIpSpace(scope: ClusterScope, claim: string, purpose: s
     try {
       const untaggedBefore = untaggedIds(await listAllocations(scope.tenant, ipSpaceId));
       const intent = await recordIntent(scope, {
-        type: 'ipSpaceAllocation',
-        id: claim,
-        name: claim,
-        parentId: ipSpaceId,
-        purpose,
+        ...allocationIntent(claim, ipSpaceId, purpose),
         untaggedBefore,
       });
       // An intent of an earlier attempt (or another IP space) is brought up to date before allocating.
@@ -172,13 +180,7 @@ async function adopt(
     const now = (await listAllocations(scope.tenant, ipSpaceId)).find((a) => a.id === allocation.id);
     if (now?.description !== claim) return undefined;
   }
-  const intent = await recordIntent(scope, {
-    type: 'ipSpaceAllocation',
-    id: claim,
-    name: claim,
-    parentId: ipSpaceId,
-    purpose,
-  });
+  const intent = await recordIntent(scope, allocationIntent(claim, ipSpaceId, purpose));
   await recordCreated(scope, intent, {
     id: allocation.id,
     ip: allocation.value,
