@@ -32,14 +32,14 @@ export function mayHaveOrphan(resource: RecordedResource | undefined): resource 
 }
 
 /**
- * The allocation orphaned by an interrupted allocate, if any. Waits `settleMs` before trusting a candidate: an
- * allocation of a live worker (this cluster's or another's) is tagged as soon as its task is seen done.
+ * The allocation orphaned by an interrupted allocate, if any. Waits two task polls and a second before trusting a
+ * candidate: an allocation of a live worker (this cluster's or another's) is tagged as soon as its task is seen done.
  */
 export async function findOrphanedAllocation(
-  scope: Pick<ClusterScope, 'tenant'>,
+  scope: Pick<ClusterScope, 'tenant' | 'taskWait'>,
   resource: RecordedResource & { parentId: string; untaggedBefore: string[] },
-  settleMs: number,
 ): Promise<IpSpaceAllocation | undefined> {
+  const settleMs = 2 * (scope.taskWait.maxPollMs ?? 2000) + 1000;
   const before = new Set(resource.untaggedBefore);
   const candidates = async () =>
     (await listAllocations(scope.tenant, resource.parentId)).filter(

@@ -94,7 +94,7 @@ export async function sweepCluster(scope: ClusterScope): Promise<void> {
       if (allocation) await releaseAllocation(scope.tenant, resource.parentId, allocation.id, wait);
     } else if (mayHaveOrphan(resource)) {
       // Started but never recorded: the allocation that appeared untagged since the intent.
-      const orphan = await findOrphanedAllocation(scope, resource, 2 * (wait.maxPollMs ?? 2000) + 1000);
+      const orphan = await findOrphanedAllocation(scope, resource);
       if (orphan) await releaseAllocation(scope.tenant, resource.parentId, orphan.id, wait);
     }
     await forget(scope, resource);

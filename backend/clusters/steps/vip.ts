@@ -76,12 +76,6 @@ function allocationIntent(claim: string, ipSpaceId: string, purpose: string): Re
   return { type: 'ipSpaceAllocation', id: claim, name: claim, parentId: ipSpaceId, purpose };
 }
 
-/** How long an untagged allocation must stay untagged before it counts as orphaned (a live allocator tags its own
- * within one task poll). */
-function orphanSettleMs(scope: ClusterScope): number {
-  return 2 * (scope.taskWait.maxPollMs ?? 2000) + 1000;
-}
-
 async function reserveFromIpSpace(scope: ClusterScope, claim: string, purpose: string): Promise<string> {
   const gateway = scope.gateway!;
   const recorded = findResource(scope.status, 'ipSpaceAllocation', claim);
@@ -115,7 +109,7 @@ async function reserveFromIpSpace(scope: ClusterScope, claim: string, purpose: s
   }
   // The worker stopped between starting an allocation and recording its task.
   if (mayHaveOrphan(recorded)) {
-    const orphan = await findOrphanedAllocation(scope, recorded, orphanSettleMs(scope));
+    const orphan = await findOrphanedAllocation(scope, recorded);
     if (orphan) {
       scope.log.info(
         { claim, ip: orphan.value },
