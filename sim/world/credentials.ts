@@ -37,6 +37,8 @@ export interface OAuthClient {
   orgId: string;
   userId: string;
   issuedAt: number;
-  /** Set once a token has been minted through this client. */
+  /** The API token registered with this client (`urn:vcloud:token:<clientId>`). */
   tokenId?: string;
+  /** The token's secret was handed out (once, by the first jwt-bearer exchange). */
+  secretIssued?: boolean;
 }

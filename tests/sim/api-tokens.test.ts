@@ -76,6 +76,41 @@ describe('API tokens', () => {
     assert.equal(listed.owner.name, 'acme-author');
   });
 
+  // go-vcloud-director's CreateToken (govcd/api_token.go) registers the client, then reads
+  // `urn:vcloud:token:<client_id>` before exchanging anything: the client is the token.
+  it('registers the API token itself: urn:vcloud:token:<client_id> exists before the exchange', async () => {
+    const author = await VcdClient.login(sim.url, 'acme-author', 'acme');
+    const registration = await author.post<{ client_id: string }>('/oauth/tenant/acme/register', {
+      client_name: 'cluster-registered',
+    });
+    assert.equal(registration.status, 200, registration.text);
+    const id = `urn:vcloud:token:${registration.body.client_id}`;
+    const before = await author.get<TokenJson>(`/cloudapi/1.0.0/tokens/${id}`);
+    assert.equal(before.status, 200, before.text);
+    assert.equal(before.body.name, 'cluster-registered');
+    assert.equal(before.body.type, 'REFRESH');
+    assert.equal(before.body.token, null);
+
+    const fields = {
+      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      assertion: author.token!,
+      client_id: registration.body.client_id,
+    };
+    const exchange = await form('/oauth/tenant/acme/token', fields);
+    assert.equal(exchange.status, 200);
+    assert.ok(((await exchange.json()) as TokenAnswer).refresh_token);
+    const listed = await author.get<VcdPage<TokenJson>>(
+      '/cloudapi/1.0.0/tokens?filter=name==cluster-registered',
+    );
+    assert.deepEqual(
+      listed.body.values.map((token) => token.id),
+      [id],
+      'the exchange hands out the registered token, it does not add another',
+    );
+    const again = await form('/oauth/tenant/acme/token', fields);
+    assert.equal(again.status, 400, 'the secret is handed out once');
+  });
+
   it('needs the right "API Tokens: Manage" to register a client', async () => {
     const viewer = await VcdClient.login(sim.url, 'acme-viewer', 'acme');
     const response = await viewer.post<VcdErrorBody>('/oauth/tenant/acme/register', { client_name: 'nope' });

@@ -70,12 +70,25 @@ export function oauthRoutes(ctx: SimContext, tokens: ApiTokens): Router {
     const input = parseBody(registration, req.body);
     const clientId = randomUUID();
     const issuedAt = Math.floor(ctx.clock.now() / 1000);
+    // The registered client IS the API token: go-vcloud-director's CreateToken (govcd/api_token.go) reads
+    // `urn:vcloud:token:<client_id>` right after `register`, before any exchange. Its secret is handed out once,
+    // by the first jwt-bearer exchange.
+    const apiToken = tokens.create({
+      id: `urn:vcloud:token:${clientId}`,
+      name: input.client_name,
+      type: 'REFRESH',
+      ownerId: principal.user.id,
+      orgId: org.id,
+      clientId,
+      expirationDate: null,
+    });
     ctx.store.world.oauthClients[clientId] = {
       clientId,
       clientName: input.client_name,
       orgId: org.id,
       userId: principal.user.id,
       issuedAt,
+      tokenId: apiToken.id,
     };
     ctx.store.changed();
     res.json({
@@ -119,18 +132,13 @@ export function oauthRoutes(ctx: SimContext, tokens: ApiTokens): Router {
           'The assertion or client_id is invalid for this organization.',
         );
       }
-      if (client.tokenId)
+      const apiToken = client.tokenId ? ctx.store.world.apiTokens[client.tokenId] : undefined;
+      if (!apiToken) throw new OAuthError(400, 'invalid_grant', 'The API token of this client was revoked.');
+      if (client.secretIssued)
         throw new OAuthError(400, 'invalid_grant', 'A token was already issued for this client.');
+      client.secretIssued = true;
+      ctx.store.changed();
       const user = ctx.store.world.users[session.userId]!;
-      const apiToken = tokens.create({
-        name: client.clientName,
-        type: 'REFRESH',
-        ownerId: user.id,
-        orgId: org.id,
-        clientId,
-        expirationDate: null,
-      });
-      client.tokenId = apiToken.id;
       accessTokenAnswer(res, ctx.sessions.open(user, 'apiToken', apiToken.id), apiToken.secret);
       return;
     }

@@ -23,10 +23,11 @@ export class ApiTokens {
     return this.#bySecret;
   }
 
-  create(input: Omit<ApiToken, 'id' | 'secret' | 'createdAt'>): ApiToken {
+  /** `id` is given for REFRESH tokens: VCD's is `urn:vcloud:token:<OAuth client_id>`. */
+  create(input: Omit<ApiToken, 'id' | 'secret' | 'createdAt'> & { id?: string }): ApiToken {
     const token: ApiToken = {
       ...input,
-      id: this.ctx.store.ids.urn('token'),
+      id: input.id ?? this.ctx.store.ids.urn('token'),
       secret: randomBytes(24).toString('base64url'),
       createdAt: this.ctx.clock.iso(),
     };
@@ -63,6 +64,9 @@ export function tokenJson(ctx: SimContext, token: ApiToken, revealSecret = false
     id: token.id,
     name: token.name,
     token: revealSecret ? token.secret : null,
+    // `expirationTimeUtc` is the name in VMware's extensibility docs (api-extensibility.md, "Obtaining an extension
+    // access token"); `expirationDate` is what this simulator served before. Both until a real VCD settles it.
+    expirationTimeUtc: token.expirationDate,
     expirationDate: token.expirationDate,
     type: token.type,
     owner: owner ? { id: owner.id, name: owner.username } : null,

@@ -172,7 +172,8 @@ export class VcdApi {
 
   /**
    * Creates a VCD API token for the user, as VCD's own "API Tokens" page does: register an OAuth client named
-   * `name`, exchange the session for the client's refresh token (the API token), then look its id up.
+   * `name`, exchange the session for the client's refresh token (the API token). The registered client is the
+   * token: its id is `urn:vcloud:token:<client_id>` (go-vcloud-director govcd/api_token.go, CreateToken).
    */
   createApiToken(name: string): Observable<CreatedApiToken> {
     const realm =
@@ -193,23 +194,21 @@ export class VcdApi {
             .set('grant_type', 'urn:ietf:params:oauth:grant-type:jwt-bearer')
             .set('assertion', this.container.sessionToken)
             .set('client_id', client.client_id);
-          return this.http.post<{ refresh_token: string }>(
-            this.url(`oauth/${realm}/token`),
-            form.toString(),
-            {
+          return this.http
+            .post<{ refresh_token: string }>(this.url(`oauth/${realm}/token`), form.toString(), {
               headers: {
                 ...this.headers('application/json'),
                 'Content-Type': 'application/x-www-form-urlencoded',
               },
-            },
-          );
+            })
+            .pipe(
+              map((grant) => ({
+                name,
+                token: grant.refresh_token,
+                id: `urn:vcloud:token:${client.client_id}`,
+              })),
+            );
         }),
-        switchMap((grant) =>
-          this.all<Ref & { type?: string }>('cloudapi/1.0.0/tokens', `name==${name}`).pipe(
-            map((tokens) => ({ name, token: grant.refresh_token, id: tokens.at(-1)?.id })),
-            catchError(() => of({ name, token: grant.refresh_token })),
-          ),
-        ),
       );
   }
 
