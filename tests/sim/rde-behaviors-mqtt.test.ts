@@ -118,6 +118,10 @@ describe('RDE behaviours over MQTT (BEHAVIOR_INVOCATION / BEHAVIOR_RESPONSE)', (
         { name: 'plainText', execution: mqttExecution('cse-plain', 30) },
         { name: 'fails', execution: mqttExecution('cse-fails', 30) },
         { name: 'silent', execution: mqttExecution('cse-silent', 1) },
+        {
+          name: 'docForms',
+          execution: { ...mqttExecution('cse-docForms', 30, { actAsToken: 'true' }), _secure_top: 'hidden' },
+        },
         { name: 'onCreate', execution: mqttExecution('cse-onCreate', 30) },
       ],
       hooks: { PostCreate: behaviorUrn('onCreate') },
@@ -127,7 +131,7 @@ describe('RDE behaviours over MQTT (BEHAVIOR_INVOCATION / BEHAVIOR_RESPONSE)', (
     await addRightsToRole(provider, orgIdByName(state, 'acme'), 'Kubernetes Cluster Author', [
       type.rights.fullControl,
     ]);
-    for (const name of ['getSecret', 'plainText', 'fails', 'silent']) {
+    for (const name of ['getSecret', 'plainText', 'fails', 'silent', 'docForms']) {
       await provider.post(`${cloudapi}/entityTypes/${type.typeId}/behaviorAccessControls`, {
         behaviorId: behaviorUrn(name),
         accessLevelId: 'urn:vcloud:accessLevel:FullControl',
@@ -247,6 +251,42 @@ describe('RDE behaviours over MQTT (BEHAVIOR_INVOCATION / BEHAVIOR_RESPONSE)', (
     assert.equal(task.error?.message, 'cluster is not Ready');
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal((await author.get<VcdTask>(task.href)).body.status, 'error');
+  });
+
+  // The SL docs (behaviors-general-concepts.md, mqtt-behaviors.md) write some fields two ways: actAsToken as true
+  // and "true", the task-update header as `contentType` (Java class) and `Content-Type` (prose), majorErrorCode as a
+  // number (example) and a String (Java TaskType.ErrorType); `_secure_*` may sit at the top of `execution`.
+  it('accepts the documented variants: actAsToken "true", a Content-Type header, a string majorErrorCode', async () => {
+    const definition = await provider.get<{ execution: Record<string, unknown> }>(
+      `${cloudapi}/interfaces/urn:vcloud:interface:acmetest:courier:1.0.0/behaviors/${behaviorUrn('docForms')}`,
+    );
+    assert.equal(definition.status, 200, definition.text);
+    assert.equal(definition.body.execution['_secure_top'], undefined, 'top-level _secure_* is write-only');
+    let actAs: unknown;
+    handlers.set('docForms', async (message) => {
+      actAs = (JSON.parse(message.payload) as InvocationPayload)._metadata['actAsToken'];
+      await extension.publishAsync(
+        respond,
+        JSON.stringify({
+          type: 'BEHAVIOR_RESPONSE',
+          headers: {
+            taskId: message.headers.taskId,
+            entityId: message.headers.entityId,
+            'Content-Type': 'application/vnd.vmware.vcloud.task+json',
+          },
+          payload: JSON.stringify({
+            status: 'error',
+            error: { majorErrorCode: '409', minorErrorCode: 'CONFLICT', message: 'busy' },
+          }),
+        }),
+        { qos: 1 },
+      );
+    });
+    const task = await author.waitForTask(await invoke('docForms'));
+    assert.equal(typeof actAs, 'string', 'actAsToken "true" asks for a token too');
+    assert.equal(task.status, 'error');
+    assert.equal(task.error?.minorErrorCode, 'CONFLICT');
+    assert.equal(task.error?.majorErrorCode, 409);
   });
 
   it('fails the task when no response arrives within invocation_timeout', async () => {

@@ -38,7 +38,8 @@ export interface BehaviorDispatcher {
 /** `{"type":"BEHAVIOR_RESPONSE","headers":{taskId, entityId, contentType},"payload":"<string>"}` */
 export interface BehaviorResponseMessage {
   type: 'BEHAVIOR_RESPONSE';
-  headers: { taskId: string; entityId?: string; contentType?: string };
+  /** `contentType` (or `Content-Type`) tells a task update from a plain result. */
+  headers: { taskId: string; entityId?: string; contentType?: string; [name: string]: unknown };
   payload: string;
 }
 

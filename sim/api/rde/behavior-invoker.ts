@@ -47,6 +47,25 @@ interface PendingInvocation {
 const defaultInvocationTimeoutSeconds = 10;
 const taskJson = 'application/vnd.vmware.vcloud.task+json';
 
+/**
+ * The task-update content type of a `BEHAVIOR_RESPONSE`: the SL docs' Java class has a `contentType` header, their
+ * prose a `Content-Type` header (mqtt-behaviors.md); either is read, in any letter case.
+ */
+function responseContentType(headers: Record<string, unknown>): string | undefined {
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value === 'string' && /^content-?type$/i.test(name)) return value;
+  }
+  return undefined;
+}
+
+/** `majorErrorCode` is a number in the SL docs' examples and a String in their Java `TaskType.ErrorType`. */
+function httpStatusOf(code: unknown): number | undefined {
+  const status = typeof code === 'string' && /^\d{3}$/.test(code.trim()) ? Number(code) : code;
+  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599
+    ? status
+    : undefined;
+}
+
 function noopResult(value: JsonValue | undefined): JsonValue | undefined {
   if (value === undefined || value === null) return undefined;
   return typeof value === 'string' ? value : JSON.stringify(value);
@@ -92,7 +111,7 @@ export class BehaviorInvoker {
         if (returnError && typeof returnError === 'object' && !Array.isArray(returnError)) {
           const error = returnError as Record<string, JsonValue>;
           throw new VcdHttpError(
-            typeof error['majorErrorCode'] === 'number' ? error['majorErrorCode'] : 500,
+            httpStatusOf(error['majorErrorCode']) ?? 500,
             typeof error['minorErrorCode'] === 'string' ? error['minorErrorCode'] : 'INTERNAL_SERVER_ERROR',
             typeof error['message'] === 'string'
               ? error['message']
@@ -136,7 +155,10 @@ export class BehaviorInvoker {
     }
     const task = this.ctx.tasks.get(running.id)!;
     const taskUuid = uuidOf(running.id)!;
-    const actAs = properties['actAsToken'] === true ? this.#actAsSession(input.principal) : undefined;
+    // A boolean in the SL docs' examples, the string "true" in their prose (behaviors-general-concepts.md).
+    const actAsToken = properties['actAsToken'];
+    const actAs =
+      actAsToken === true || actAsToken === 'true' ? this.#actAsSession(input.principal) : undefined;
     const timeoutSeconds =
       typeof properties['invocation_timeout'] === 'number' && properties['invocation_timeout'] > 0
         ? properties['invocation_timeout']
@@ -228,7 +250,7 @@ export class BehaviorInvoker {
     const uuid = uuidOf(message.headers.taskId);
     const pending = uuid ? this.#pending.get(uuid) : undefined;
     if (!pending) return false;
-    if ((message.headers.contentType ?? '').toLowerCase() !== taskJson) {
+    if ((responseContentType(message.headers) ?? '').toLowerCase() !== taskJson) {
       pending.succeed(message.payload);
       return true;
     }
@@ -249,7 +271,7 @@ export class BehaviorInvoker {
       case 'error':
         pending.failWith(
           new VcdHttpError(
-            typeof error?.['majorErrorCode'] === 'number' ? error['majorErrorCode'] : 500,
+            httpStatusOf(error?.['majorErrorCode']) ?? 500,
             typeof error?.['minorErrorCode'] === 'string' ? error['minorErrorCode'] : 'INTERNAL_SERVER_ERROR',
             typeof error?.['message'] === 'string' ? error['message'] : 'The behavior failed.',
           ),

@@ -23,20 +23,28 @@ import { interfaceBehaviorUrn, refOfTypeBehavior, typeBehaviorUrn } from './urns
 /** Route parameters (the paths are built from constants, so express cannot infer them). */
 type Params = Record<string, string>;
 
-/** `_internal_*` and `_secure_*` execution properties are write-only. */
+/**
+ * `_internal_*` and `_secure_*` fields are write-only, at the top of `execution` and in its `execution_properties`
+ * (SL `behaviors-general-concepts.md`, "Special execution properties").
+ */
+function isWriteOnly(key: string): boolean {
+  return key.startsWith('_internal_') || key.startsWith('_secure_');
+}
+
+function withoutWriteOnly<T extends Record<string, unknown>>(fields: T): T {
+  return Object.fromEntries(Object.entries(fields).filter(([key]) => !isWriteOnly(key))) as T;
+}
+
 export function renderBehavior(behavior: Behavior) {
   const { id, ref, name, description } = behavior;
   const { execution_properties: properties, ...execution } = behavior.execution;
-  const visible: JsonObject = {};
-  for (const [key, value] of Object.entries(properties ?? {})) {
-    if (!key.startsWith('_internal_') && !key.startsWith('_secure_')) visible[key] = value;
-  }
+  const visible = withoutWriteOnly(execution);
   return {
     id,
     ref,
     name,
     description,
-    execution: properties ? { ...execution, execution_properties: visible } : execution,
+    execution: properties ? { ...visible, execution_properties: withoutWriteOnly(properties) } : visible,
   };
 }
 
@@ -231,17 +239,24 @@ export function behaviorsRoutes(ctx: SimContext): Router {
   return router;
 }
 
-/** `_internal_*` / `_secure_*` properties are write-only, so an update that leaves them out keeps them. */
+/** `_internal_*` / `_secure_*` fields are write-only, so an update that leaves them out keeps them. */
 function mergeExecution(
   previous: Behavior['execution'],
   next: Record<string, unknown>,
 ): Behavior['execution'] {
-  const kept: JsonObject = {};
-  for (const [key, value] of Object.entries(previous.execution_properties ?? {})) {
-    if (key.startsWith('_internal_') || key.startsWith('_secure_')) kept[key] = value;
-  }
+  const writeOnly = (fields: Record<string, JsonValue | undefined>): JsonObject => {
+    const kept: JsonObject = {};
+    for (const [key, value] of Object.entries(fields))
+      if (isWriteOnly(key) && value !== undefined) kept[key] = value;
+    return kept;
+  };
+  const { execution_properties: previousProperties, ...previousTop } = previous;
   const nextProperties = (next['execution_properties'] ?? {}) as JsonObject;
-  const merged = { ...next, execution_properties: { ...kept, ...nextProperties } } as Behavior['execution'];
+  const merged = {
+    ...writeOnly(previousTop),
+    ...next,
+    execution_properties: { ...writeOnly(previousProperties ?? {}), ...nextProperties },
+  } as Behavior['execution'];
   if (merged.id == null) delete merged.id;
   return merged;
 }
