@@ -9,9 +9,9 @@ export const inputPatterns = {
   /** Component and Kubernetes versions: `v1.27.5+vmware.1`, `v3.5.7_vmware.6`, `1.4.0`. */
   version: /^v?\d+\.\d+\.\d+[-+.\w]*$/,
   uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
-  /** A cluster RDE id (`urn:vcloud:entity:<vendor>:<nss>:<uuid>`) or its bare UUID. */
+  /** A cluster RDE id (`urn:vcloud:entity:<vendor>:<nss>:<uuid>`, e.g. `vmware:capvcdCluster`) or its bare UUID. */
   clusterId:
-    /^(urn:vcloud:entity:[a-z0-9]+:[a-z0-9]+:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    /^(urn:vcloud:entity:[A-Za-z0-9]+:[A-Za-z0-9]+:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
   /** Kubernetes object names we derive (DNS-1123 label). */
   dnsLabel: /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
   /** Registry host with optional port and path: `projects.registry.vmware.com/tkg`, `registry.local:5000/mirror`. */
