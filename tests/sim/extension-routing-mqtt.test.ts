@@ -163,7 +163,8 @@ describe('API extensions over the embedded MQTT broker', () => {
     assert.deepEqual(decoded.securityContext, context);
     assert.deepEqual(decoded.context, {});
     const message = decoded.message;
-    assert.equal(message['isRequest'], true);
+    assert.equal(message['request'], true, 'Jackson names the isRequest()/setRequest() property "request"');
+    assert.equal(message['isRequest'], undefined);
     assert.equal(message['id'], request.headers.requestId);
     assert.equal(message['method'], 'POST');
     assert.equal(message['requestUri'], '/api/cse/v1/clusters');

@@ -81,7 +81,9 @@ export function mqttApiRequest(
     rights: caller.rights,
     parameters: {},
   };
-  const message = { isRequest: true, ...connectionFields(request), statusCode: 0 };
+  // SL api-extensibility.md's Payload.HttpMessage has a field `isRequest` with accessors isRequest()/setRequest(),
+  // which Jackson writes as `request` (as in the AMQP form); a Jackson reader of the doc's class rejects `isRequest`.
+  const message = { request: true, ...connectionFields(request), statusCode: 0 };
   const httpRequest = Buffer.from(JSON.stringify({ message, securityContext, context: {} }), 'utf8');
   return {
     type: 'API_REQUEST',
