@@ -2,6 +2,7 @@
  * API version negotiation: the newest version both VCD (`GET /api/versions`) and the worker speak. The worker is
  * written against API 36.0 (VCD 10.3) up to 38.1 (VCD 10.5.1/10.6): ETags on RDEs need 36.0.
  */
+import { XMLParser } from 'fast-xml-parser';
 import type { VcdClient } from './client.ts';
 import { VcdError } from './errors.ts';
 
@@ -19,8 +20,39 @@ export const workerApiVersions = [
   '36.0',
 ];
 
-interface VersionsDocument {
-  versionInfo?: { version?: unknown; deprecated?: unknown }[];
+const versionsXml = new XMLParser({
+  removeNSPrefix: true,
+  ignoreAttributes: true,
+  parseTagValue: false,
+  isArray: (name) => name === 'VersionInfo',
+});
+
+/**
+ * The versions `GET /api/versions` offers, in either form a VCD may answer: XML `SupportedVersions` with
+ * `VersionInfo/Version` elements (what go-vcloud-director reads, govcd/api_vcd_versions.go) or the JSON form of the
+ * same type, `{versionInfo: [{version}]}` (@vcd/bindings `SupportedVersionsType`).
+ */
+export function offeredApiVersions(body: unknown): string[] {
+  let infos: unknown;
+  if (typeof body === 'string') {
+    try {
+      const parsed = versionsXml.parse(body) as {
+        SupportedVersions?: { VersionInfo?: { Version?: unknown }[] };
+      };
+      infos = parsed.SupportedVersions?.VersionInfo?.map((info) => ({ version: info.Version }));
+    } catch {
+      infos = undefined;
+    }
+  } else if (typeof body === 'object' && body !== null) {
+    infos = (body as { versionInfo?: unknown }).versionInfo;
+  }
+  if (!Array.isArray(infos)) return [];
+  return infos
+    .map((info: unknown) =>
+      typeof info === 'object' && info !== null ? (info as { version?: unknown }).version : undefined,
+    )
+    .map((version) => (typeof version === 'string' ? version.trim() : version))
+    .filter((version): version is string => typeof version === 'string' && version !== '');
 }
 
 export function pickApiVersion(offered: string[]): string | undefined {
@@ -29,10 +61,8 @@ export function pickApiVersion(offered: string[]): string | undefined {
 }
 
 export async function negotiateApiVersion(client: VcdClient): Promise<string> {
-  const response = await client.get<VersionsDocument>('/api/versions', { anonymous: true });
-  const offered = (response.body?.versionInfo ?? [])
-    .map((info) => info.version)
-    .filter((version): version is string => typeof version === 'string');
+  const response = await client.get<unknown>('/api/versions', { anonymous: true });
+  const offered = offeredApiVersions(response.body);
   const chosen = pickApiVersion(offered);
   if (!chosen) {
     throw new VcdError(
