@@ -105,6 +105,11 @@ async function registerMqtt(
   let found = await getApiExtension(vcd, id);
   if (!found) {
     found = await createApiExtension(vcd, wanted);
+    // VMware's example answers a create with enabled: true by enabled: false (SL api-extensibility.md, "Registering
+    // a new external service"): enable it explicitly when the answer says so, or no request would reach us.
+    if (!found.extension.enabled || found.extension.authorizationEnabled) {
+      await updateApiExtension(vcd, id, { ...found.extension, ...wanted });
+    }
     report.record(label, 'created');
   } else if (!found.extension.enabled || found.extension.authorizationEnabled) {
     await updateApiExtension(vcd, id, { ...found.extension, ...wanted });
