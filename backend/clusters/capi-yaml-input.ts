@@ -200,7 +200,7 @@ function where(document: Document, path: readonly string[] = []): string {
 }
 
 function parseDocuments(text: string, reader: Reader): Document[] {
-  const parsed = parseAllDocuments(text, { maxAliasCount: 0, uniqueKeys: true, prettyErrors: false });
+  const parsed = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false });
   const list = Array.isArray(parsed) ? parsed : [parsed];
   if (list.length > MAX_DOCUMENTS) {
     reader.refuse(
@@ -469,7 +469,7 @@ export function readCapiYaml(text: unknown, expect: CapiYamlExpectations): CapiY
   }
   const images = new Set(
     [...templates.values()]
-      .filter((value) => value !== undefined)
+      .filter((value): value is NonNullable<typeof value> => value !== undefined)
       .map((value) => `${value.catalog}/${value.template}`),
   );
   if (images.size > 1) {

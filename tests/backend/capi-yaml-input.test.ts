@@ -232,6 +232,8 @@ describe('capiYaml as go-vcloud-director writes it', () => {
         name: 'ubuntu-2204-kube-v1.28.11',
         kubernetesVersion: 'v1.28.11+vmware.2',
         tkgVersion: 'v2.5.2',
+        etcdImageTag: 'v3.5.12_vmware.5',
+        coreDnsImageTag: 'v1.10.1_vmware.21',
       },
       controlPlaneEndpoint: { host: '203.0.113.7' },
       imageRegistry: 'projects.packages.broadcom.com/tkg',
