@@ -4,7 +4,7 @@ import { assertRights, principalOf, requireProvider } from '../../http/auth.ts';
 import { parseBody } from '../../http/body.ts';
 import { fail } from '../../http/errors.ts';
 import { pageOf } from '../../http/paging.ts';
-import type { JsonObject } from '../../world/json.ts';
+import type { JsonObject, JsonValue } from '../../world/json.ts';
 import {
   behaviorAccessInput,
   behaviorAccessList,
