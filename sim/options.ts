@@ -23,6 +23,11 @@ export interface SimulatorOptions {
   faultsFile?: string;
   /** Fault rules active from the start (in-process callers). */
   faults?: FaultRule[];
+  /**
+   * The simulated site has no internet: the emulated guests cannot reach GitHub, dl.k8s.io or other public release
+   * hosts (only the provider's mirrors and the simulator itself), as on an air-gapped VCD site.
+   */
+  airGapped?: boolean;
   /** Largest accepted JSON body; bigger ones get 413. */
   jsonBodyLimitBytes?: number;
 }

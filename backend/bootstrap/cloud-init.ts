@@ -11,6 +11,7 @@ import {
   proxyEnvironment,
   type EgressSettings,
 } from './egress.ts';
+import { clusterctlConfig, clusterctlRepositoryFiles, type RepositoryFile } from './clusterctl-repository.ts';
 import { bootstrapHelperScript } from './helper-script.ts';
 import { InputChecks, inputPatterns } from './input-checks.ts';
 import { BOOTSTRAP_SECRET_HEADER, bootstrapPhases, type BootstrapPhaseName } from './phases.ts';
@@ -100,6 +101,11 @@ export interface BootstrapInput {
   binaryMirror?: string;
   /** Registry that replaces the repository of every provider image clusterctl installs. */
   providerImageRegistry?: string;
+  /**
+   * Provider components mirror (`<mirror>/<provider-label>/<version>/<file>`): clusterctl installs every provider
+   * and cert-manager from a local copy of it instead of GitHub (air-gapped sites).
+   */
+  componentsMirror?: string;
   /** Manifests (CNI, CPI, CSI) applied to the workload cluster before the pivot. */
   addonManifests?: string[];
   /** Per-phase limits in seconds, overriding `bootstrapPhases`. */
@@ -119,6 +125,8 @@ export interface BootstrapSettings {
   components: BootstrapComponents;
   downloads: BootstrapDownloads;
   providerImageRegistry?: string;
+  /** The local clusterctl repository the VM downloads from the components mirror, when one is configured. */
+  clusterctlRepository?: { mirror: string; files: Array<Pick<RepositoryFile, 'url' | 'path'>> };
   addonManifests: string[];
   /** Environment of the helper and its commands: the provider's proxy variables. */
   environment: Record<string, string>;
@@ -215,6 +223,8 @@ function checkInput(
     checks.match('binaryMirror', input.binaryMirror, p.url, 'an http(s) URL');
   for (const [tool, url] of Object.entries(downloads))
     checks.match(`downloads.${tool}`, url, p.url, 'an http(s) URL');
+  if (input.componentsMirror !== undefined)
+    checks.match('componentsMirror', input.componentsMirror, p.url, 'an http(s) URL');
   if (input.providerImageRegistry !== undefined) {
     checks.match(
       'providerImageRegistry',
@@ -257,6 +267,17 @@ export function buildBootstrapSettings(input: BootstrapInput): BootstrapSettings
     components: { ...components },
     downloads,
     ...(input.providerImageRegistry ? { providerImageRegistry: input.providerImageRegistry } : {}),
+    ...(input.componentsMirror
+      ? {
+          clusterctlRepository: {
+            mirror: input.componentsMirror,
+            files: clusterctlRepositoryFiles(components, input.componentsMirror).map(({ url, path }) => ({
+              url,
+              path,
+            })),
+          },
+        }
+      : {}),
     addonManifests: [...(input.addonManifests ?? [])],
     environment: proxyEnvironment(input.egress?.proxy),
     kindClusterName: KIND_CLUSTER_NAME,
@@ -275,19 +296,6 @@ export function buildBootstrapSettings(input: BootstrapInput): BootstrapSettings
       timeoutSeconds: input.phaseTimeouts?.[phase.name] ?? phase.timeoutSeconds,
       description: phase.description,
     })),
-  };
-}
-
-/** clusterctl's configuration: no update check, and the provider image registry and cert-manager version if set. */
-function clusterctlConfig(settings: BootstrapSettings): Record<string, unknown> {
-  return {
-    CLUSTERCTL_DISABLE_VERSIONCHECK: 'true',
-    ...(settings.providerImageRegistry
-      ? { images: { all: { repository: settings.providerImageRegistry } } }
-      : {}),
-    ...(settings.components.certManager
-      ? { 'cert-manager': { version: settings.components.certManager } }
-      : {}),
   };
 }
 
@@ -363,6 +371,21 @@ function bootstrapCommands(settings: BootstrapSettings): string[][] {
       limit('kind-ready'),
     ),
     report('kind-ready'),
+    // The local clusterctl repository (air-gapped sites): downloaded from the mirror, URLs matched by checkInput.
+    ...(settings.clusterctlRepository?.files ?? []).map((file) =>
+      run(
+        'capi-initialised',
+        'curl',
+        '-fsSL',
+        '--retry',
+        '5',
+        '--retry-connrefused',
+        '--create-dirs',
+        '-o',
+        file.path,
+        file.url,
+      ),
+    ),
     run('capi-initialised', 'clusterctl', 'init', ...kind, ...providers),
     report('capi-initialised'),
     run('cluster-applied', 'kubectl', ...kind, 'apply', '-f', paths.capiYaml),
@@ -434,7 +457,17 @@ export function buildBootstrapCloudConfig(input: BootstrapInput): CloudConfig {
       file(paths.apiToken, `${input.apiToken}\n`, '0600'),
       // The manifest holds the credentials Secret, so it is as private as the token.
       file(paths.capiYaml, input.capiYaml, '0600'),
-      file(paths.clusterctlConfig, stringify(clusterctlConfig(settings)), '0644'),
+      file(
+        paths.clusterctlConfig,
+        stringify(
+          clusterctlConfig({
+            components: settings.components,
+            componentsMirror: input.componentsMirror,
+            providerImageRegistry: settings.providerImageRegistry,
+          }),
+        ),
+        '0644',
+      ),
     ],
     runcmd: bootstrapCommands(settings),
   };

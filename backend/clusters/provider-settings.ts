@@ -20,6 +20,8 @@ export interface ProviderSettings {
   imageRegistry: string;
   binaryMirror?: string;
   providerImageRegistry?: string;
+  /** Mirror of the clusterctl provider components and cert-manager (air-gapped sites). */
+  componentsMirror?: string;
   /** VCD URL as the bootstrap VM and CAPVCD reach it. */
   vcdUrlForClusters: string;
   bootstrap: { catalog?: string; template: string; sizingPolicy: string };
@@ -44,6 +46,7 @@ export function providerSettingsFromConfig(config: ClustersConfig, vcdUrl: strin
     imageRegistry: config.imageRegistry,
     binaryMirror: config.binaryMirror,
     providerImageRegistry: config.providerImageRegistry,
+    componentsMirror: config.componentsMirror,
     vcdUrlForClusters: (config.vcdUrlForClusters ?? vcdUrl).replace(/\/+$/, ''),
     bootstrap: {
       catalog: config.bootstrap.catalog,

@@ -45,6 +45,8 @@ export const clustersConfigSchema = z
     binaryMirror: optionalUrl,
     /** Registry that replaces the repository of the provider images clusterctl installs. */
     providerImageRegistry: optionalText,
+    /** Mirror of the clusterctl provider components and cert-manager; GitHub releases when empty. */
+    componentsMirror: optionalUrl,
     /** VCD URL as the bootstrap VM and CAPVCD reach it; `vcd.url` when empty. */
     vcdUrlForClusters: optionalUrl,
     bootstrap: z

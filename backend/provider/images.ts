@@ -4,6 +4,10 @@
  * references as the bootstrap VM pulls them (the provider image registry replaces their repository when set).
  */
 import { bootstrapDownloads } from '../bootstrap/cloud-init.ts';
+import {
+  clusterctlRepositoryFiles,
+  DEFAULT_CERT_MANAGER_VERSION,
+} from '../bootstrap/clusterctl-repository.ts';
 import type { SettingsDocument } from './settings.ts';
 
 export interface Artifact {
@@ -11,14 +15,16 @@ export interface Artifact {
   /** What it is for. */
   component: string;
   version: string;
-  /** A URL (binaries, manifests) or an image reference. */
+  /** A URL (binaries, manifests) or an image reference: where a cluster creation fetches it. */
   reference: string;
+  /** Where to copy it from onto the mirror, when `reference` is the mirror's. */
+  upstream?: string;
 }
 
 /** Images clusterctl installs per provider, as upstream publishes them. */
 function providerImages(settings: SettingsDocument): Omit<Artifact, 'kind'>[] {
   const { clusterApi, capvcd, certManager } = settings.components;
-  const cm = certManager ?? 'v1.14.5';
+  const cm = certManager ?? DEFAULT_CERT_MANAGER_VERSION;
   return [
     {
       component: 'cluster-api core',
@@ -56,44 +62,29 @@ function rehome(reference: string, registry: string | undefined): string {
 
 export function clusterArtifacts(settings: SettingsDocument): Artifact[] {
   const components = settings.components;
-  const downloads = bootstrapDownloads(components, settings.registry.binaryMirror);
-  const releases = (repo: string, version: string, file: string) =>
-    `https://github.com/${repo}/releases/download/${version}/${file}`;
-  const manifests: Artifact[] = [
-    ['cluster-api core', 'kubernetes-sigs/cluster-api', components.clusterApi, 'core-components.yaml'],
-    [
-      'kubeadm bootstrap provider',
-      'kubernetes-sigs/cluster-api',
-      components.clusterApi,
-      'bootstrap-components.yaml',
-    ],
-    [
-      'kubeadm control-plane provider',
-      'kubernetes-sigs/cluster-api',
-      components.clusterApi,
-      'control-plane-components.yaml',
-    ],
-    [
-      'CAPVCD',
-      'vmware/cluster-api-provider-cloud-director',
-      components.capvcd,
-      'infrastructure-components.yaml',
-    ],
-  ].map(([component, repo, version, file]) => ({
-    kind: 'manifest' as const,
-    component: component!,
-    version: version!,
-    reference: releases(repo!, version!, file!),
+  const binaryMirror = settings.registry.binaryMirror;
+  const downloads = bootstrapDownloads(components, binaryMirror);
+  const upstreamDownloads = bootstrapDownloads(components);
+  const binary = (tool: 'kind' | 'clusterctl' | 'kubectl', version: string): Artifact => ({
+    kind: 'binary',
+    component: tool,
+    version,
+    reference: downloads[tool],
+    ...(binaryMirror ? { upstream: upstreamDownloads[tool] } : {}),
+  });
+  // Components files, metadata.yaml and cert-manager's manifest: what clusterctl init reads.
+  const mirror = settings.registry.componentsMirror;
+  const manifests: Artifact[] = clusterctlRepositoryFiles(components, mirror).map((file) => ({
+    kind: 'manifest',
+    component: file.component,
+    version: file.version,
+    reference: file.url,
+    ...(mirror ? { upstream: file.upstream } : {}),
   }));
   return [
-    { kind: 'binary', component: 'kind', version: components.kind, reference: downloads.kind },
-    {
-      kind: 'binary',
-      component: 'clusterctl',
-      version: components.clusterctl,
-      reference: downloads.clusterctl,
-    },
-    { kind: 'binary', component: 'kubectl', version: components.kubectl, reference: downloads.kubectl },
+    binary('kind', components.kind),
+    binary('clusterctl', components.clusterctl),
+    binary('kubectl', components.kubectl),
     {
       kind: 'image',
       component: 'kind node',

@@ -15,7 +15,12 @@ import type { ClustersConfig } from '../config/clusters-schema.ts';
 import type { ProviderSettings } from '../clusters/provider-settings.ts';
 
 export interface SettingsDocument {
-  registry: { imageRegistry: string; providerImageRegistry?: string; binaryMirror?: string };
+  registry: {
+    imageRegistry: string;
+    providerImageRegistry?: string;
+    binaryMirror?: string;
+    componentsMirror?: string;
+  };
   bootstrap: { catalog?: string; template: string; sizingPolicy: string };
   components: {
     kind: string;
@@ -140,6 +145,7 @@ export function settingsFromConfig(config: ClustersConfig): SettingsDocument {
       imageRegistry: config.imageRegistry,
       ...(config.providerImageRegistry ? { providerImageRegistry: config.providerImageRegistry } : {}),
       ...(config.binaryMirror ? { binaryMirror: config.binaryMirror } : {}),
+      ...(config.componentsMirror ? { componentsMirror: config.componentsMirror } : {}),
     },
     bootstrap: {
       ...(config.bootstrap.catalog ? { catalog: config.bootstrap.catalog } : {}),
@@ -183,6 +189,7 @@ export function toProviderSettings(
     imageRegistry: document.registry.imageRegistry,
     binaryMirror: document.registry.binaryMirror,
     providerImageRegistry: document.registry.providerImageRegistry,
+    componentsMirror: document.registry.componentsMirror,
     vcdUrlForClusters: (config.vcdUrlForClusters ?? vcdUrl).replace(/\/+$/, ''),
     bootstrap: { ...document.bootstrap },
     components: {

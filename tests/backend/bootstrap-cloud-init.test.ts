@@ -357,3 +357,108 @@ describe("the provider's proxy and trusted CAs on the bootstrap VM", () => {
     }
   });
 });
+
+describe('the bootstrap cloud-init on an air-gapped site (components mirror)', () => {
+  const mirror = 'https://mirror.example.com/cse';
+  const airGapped = input({
+    binaryMirror: mirror,
+    componentsMirror: mirror,
+    providerImageRegistry: 'registry.example.com/capi',
+    addonManifests: [],
+  });
+  const text = renderBootstrapCloudInit(airGapped);
+  const extracted = extractCloudInit(text);
+  const clusterctl = parse(extracted.files.get(bootstrapPaths.clusterctlConfig)!.content) as {
+    providers?: Array<{ name: string; type: string; url: string }>;
+    'cert-manager'?: { url?: string; version?: string };
+  };
+
+  it('fetches nothing from GitHub or any other public host', () => {
+    assert.doesNotMatch(text, /github\.com|githubusercontent|dl\.k8s\.io/);
+    const fetched = extracted.runcmd
+      .filter((argv): argv is string[] => Array.isArray(argv) && argv.includes('curl'))
+      .map((argv) => argv.at(-1)!);
+    assert.ok(fetched.length >= 3 + 9, `downloads: ${fetched.join(' ')}`);
+    for (const url of fetched) assert.ok(url.startsWith(`${mirror}/`), url);
+  });
+
+  it('points every clusterctl provider and cert-manager at the local repository it downloads', () => {
+    const downloaded = new Map(
+      (extracted.settings!.clusterctlRepository?.files ?? []).map((file) => [file.path, file.url]),
+    );
+    const providers = clusterctl.providers ?? [];
+    assert.deepEqual(
+      providers.map((provider) => `${provider.type}/${provider.name}`),
+      [
+        'CoreProvider/cluster-api',
+        'BootstrapProvider/kubeadm',
+        'ControlPlaneProvider/kubeadm',
+        'InfrastructureProvider/vcd',
+      ],
+    );
+    for (const provider of providers) {
+      // clusterctl's local layout: {basepath}/{provider-label}/{version}/{components file}, metadata.yaml beside it.
+      assert.match(
+        provider.url,
+        /^\/opt\/cse\/clusterctl-repository\/[a-z-]+\/v[\d.]+\/[a-z-]+-components\.yaml$/,
+      );
+      assert.equal(
+        downloaded.get(provider.url),
+        `${mirror}${provider.url.replace('/opt/cse/clusterctl-repository', '')}`,
+      );
+      const metadata = provider.url.replace(/[^/]+$/, 'metadata.yaml');
+      assert.ok(downloaded.has(metadata), metadata);
+    }
+    assert.equal(
+      clusterctl['cert-manager']?.url,
+      '/opt/cse/clusterctl-repository/cert-manager/v1.14.5/cert-manager.yaml',
+    );
+    assert.equal(clusterctl['cert-manager']?.version, 'v1.14.5');
+    assert.ok(downloaded.has(clusterctl['cert-manager']!.url!));
+  });
+
+  it('downloads the repository before clusterctl init, within the capi-initialised phase', () => {
+    const commands = extracted.runcmd.filter((argv): argv is string[] => Array.isArray(argv));
+    const init = commands.findIndex((argv) => argv.includes('init') && argv.includes('clusterctl'));
+    const downloads = commands
+      .map((argv, index) => ({ argv, index }))
+      .filter(({ argv }) => argv.includes('--create-dirs'));
+    assert.equal(downloads.length, 9);
+    for (const { argv, index } of downloads) {
+      assert.ok(index < init);
+      assert.equal(argv[2], 'capi-initialised');
+    }
+  });
+
+  it('leaves clusterctl on its GitHub repositories when no mirror is configured', () => {
+    const plain = extractCloudInit(renderBootstrapCloudInit(input()));
+    const config = parse(plain.files.get(bootstrapPaths.clusterctlConfig)!.content) as Record<
+      string,
+      unknown
+    >;
+    assert.equal(config['providers'], undefined);
+    assert.equal(plain.settings!.clusterctlRepository, undefined);
+  });
+
+  it('is accepted by `cloud-init schema`', (t) => {
+    const result = cloudInitSchema(t, text);
+    if (result) assert.equal(result.status, 0, result.output);
+  });
+
+  it('refuses a mirror URL that could break the YAML or a command line', () => {
+    for (const bad of [
+      'https://mirror.example.com/a b',
+      'https://mirror.example.com/"x',
+      'https://m/$(id)',
+      'ftp://m/x',
+    ]) {
+      assert.throws(
+        () => renderBootstrapCloudInit(input({ componentsMirror: bad })),
+        (error: unknown) =>
+          error instanceof RenderInputError &&
+          error.problems.some((problem) => problem.field === 'componentsMirror'),
+        bad,
+      );
+    }
+  });
+});

@@ -13,9 +13,12 @@ import {
   asyncCall,
   byName,
   createVApp,
+  powerOn,
   queryRecords,
+  setExtraConfig,
   tenantFixture,
   type TenantFixture,
+  type VAppBody,
 } from './support/infra.ts';
 
 export const phases = [
@@ -178,6 +181,12 @@ export interface BootstrapInput {
   secret: string;
   capiYaml: string;
   phaseTimeouts?: Record<string, number>;
+  /** `/opt/cse/clusterctl.yaml` (clusterctl's configuration); none of its settings by default. */
+  clusterctlConfig?: string;
+  /** More bootstrap settings (`downloads`, `clusterctlRepository`, `addons`), as the worker writes them. */
+  settings?: Record<string, unknown>;
+  /** More `write_files` entries by path (add-on configuration). */
+  files?: Record<string, string>;
 }
 
 /** The full name of the seeded TKG template for a Kubernetes version (`ubuntu-2204-kube-v1.28.7+vmware.1-…`). */
@@ -229,6 +238,7 @@ export function bootstrapCloudInit(input: BootstrapInput): string {
       timeoutSeconds: input.phaseTimeouts?.[name] ?? 600,
       description: name,
     })),
+    ...input.settings,
   };
   const file = (path: string, content: string, permissions: string) => ({
     path,
@@ -244,7 +254,8 @@ export function bootstrapCloudInit(input: BootstrapInput): string {
       file('/etc/cse/report-secret', `${input.secret}\n`, '0600'),
       file('/etc/cse/vcd-api-token', `${input.apiToken}\n`, '0600'),
       file('/opt/cse/cluster.yaml', input.capiYaml, '0600'),
-      file('/opt/cse/clusterctl.yaml', 'GITHUB_TOKEN: ""\n', '0644'),
+      file('/opt/cse/clusterctl.yaml', input.clusterctlConfig ?? 'GITHUB_TOKEN: ""\n', '0644'),
+      ...Object.entries(input.files ?? {}).map(([path, content]) => file(path, content, '0600')),
     ],
     runcmd: [
       ['/opt/cse/bin/cse-bootstrap', 'report', 'vm-started'],
@@ -479,14 +490,39 @@ export async function controlPlaneLoadBalancer(
   return { gatewayId: gateway.id, poolId: pool.id, virtualServiceId: services.body.values[0]!.id };
 }
 
-/** Instantiates the bootstrap template powered on with this userdata (base64). */
-export async function bootstrapVm(client: VcdClient, fixture: TenantFixture, name: string, userdata: string) {
-  return createVApp(client, fixture, {
-    name,
-    powerOn: true,
-    userdata: Buffer.from(userdata).toString('base64'),
-    sizingPolicy: 'TKG small',
-  });
+/** Where a test puts the user data: where cloud-init reads it, or the property it never reads. */
+export type UserdataPlacement = 'extraConfig' | 'ovfUserData' | 'guestinfoProperty';
+
+/**
+ * Instantiates the bootstrap template powered off, gives it this user data (base64) and powers it
+ * on, as the worker does: by default in ExtraConfig `guestinfo.userdata` (+ `.encoding`), where
+ * cloud-init's VMware data source reads it.
+ */
+export async function bootstrapVm(
+  client: VcdClient,
+  fixture: TenantFixture,
+  name: string,
+  userdata: string,
+  placement: UserdataPlacement = 'extraConfig',
+) {
+  const encoded = Buffer.from(userdata).toString('base64');
+  const properties: Record<string, string> | undefined =
+    placement === 'ovfUserData'
+      ? { 'user-data': encoded }
+      : placement === 'guestinfoProperty'
+        ? { 'guestinfo.userdata': encoded, 'guestinfo.userdata.encoding': 'base64' }
+        : undefined;
+  const created = await createVApp(client, fixture, { name, sizingPolicy: 'TKG small', properties });
+  if (placement === 'extraConfig' && userdata !== '') {
+    const task = await setExtraConfig(client, created.vApp.children.vm[0]!.href, {
+      'guestinfo.userdata': encoded,
+      'guestinfo.userdata.encoding': 'base64',
+    });
+    assert.equal(task.status, 'success', JSON.stringify(task.error));
+  }
+  await powerOn(client, created.href);
+  const vApp = await client.get<VAppBody>(created.href);
+  return { ...created, vApp: vApp.body };
 }
 
 export { tenantFixture };

@@ -27,12 +27,13 @@ export function registerImagesCommand(program: Command): void {
       const artifacts = clusterArtifacts(settings.body);
       if (flags.output === 'json') return printJson(artifacts);
       printTable(
-        ['KIND', 'COMPONENT', 'VERSION', 'REFERENCE'],
+        ['KIND', 'COMPONENT', 'VERSION', 'REFERENCE', 'MIRROR FROM'],
         artifacts.map((artifact) => [
           artifact.kind,
           artifact.component,
           artifact.version,
           artifact.reference,
+          artifact.upstream ?? '',
         ]),
       );
     }),

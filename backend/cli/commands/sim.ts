@@ -35,6 +35,7 @@ interface SimFlags {
   amqp?: string;
   portal?: string;
   faults?: string;
+  airGapped?: boolean;
 }
 
 export function registerSimCommand(program: Command): void {
@@ -50,6 +51,10 @@ export function registerSimCommand(program: Command): void {
     .option('--amqp <url>', 'RabbitMQ URL for AMQP API extensions')
     .option('--portal <dir>', 'folder of the built portal', 'dist/portal/browser')
     .option('--faults <file>', 'JSON file of fault rules active from the start (see sim/README.md)')
+    .option(
+      '--air-gapped',
+      'the simulated site has no internet: bootstrap VMs cannot reach GitHub or dl.k8s.io',
+    )
     .action(async (flags: SimFlags) => {
       try {
         const sim = await startSimulator({
@@ -62,6 +67,7 @@ export function registerSimCommand(program: Command): void {
           amqpUrl: flags.amqp,
           portalDir: flags.portal,
           faultsFile: flags.faults,
+          airGapped: flags.airGapped === true,
         });
         process.stdout.write(`simulator listening on ${sim.url}\n`);
         onShutdownSignal(() => sim.close(), 10_000);

@@ -109,6 +109,7 @@ export async function bootstrapVm(scope: ClusterScope): Promise<PhaseOutcome> {
     components: settings.components,
     binaryMirror: settings.binaryMirror,
     providerImageRegistry: settings.providerImageRegistry,
+    componentsMirror: settings.componentsMirror,
     phaseTimeouts: settings.phaseTimeouts,
     egress,
   });

@@ -7,6 +7,7 @@ import {
 } from '../capvcd/manifest.ts';
 import { bootstrapsSlice, type BootstrapRecord, type BootstrapState } from './bootstraps.ts';
 import type { BootstrapGuestConfig } from './cloud-config.ts';
+import { clusterctlInitFailure, toolDownloadFailure } from './clusterctl-init.ts';
 import { PhaseReporter, ReportRejectedError, type PhaseReport } from './phase-reporter.ts';
 import {
   defaultPhaseDurations,
@@ -42,6 +43,13 @@ export interface ClusterProvisioner {
 
 /** A phase's command failed: the helper reports it `failed` with this output. */
 class PhaseFailure extends Error {}
+
+/** A named command of the phase failed; its message already says which command and how. */
+class CommandFailure extends Error {}
+
+const failWith = (message: string | undefined): void => {
+  if (message) throw new CommandFailure(message);
+};
 
 interface PhaseWork {
   before?(): void | Promise<void>;
@@ -121,7 +129,12 @@ export class BootstrapRun {
   #work(phase: KnownPhase): PhaseWork {
     const clusterId = this.guest.settings.clusterId;
     const provisioner = this.provisioner;
+    const options = this.ctx.options;
     switch (phase) {
+      case 'tools-installed':
+        return { after: () => failWith(toolDownloadFailure(options, this.guest)) };
+      case 'capi-initialised':
+        return { after: () => failWith(clusterctlInitFailure(options, this.guest)) };
       case 'cluster-applied':
         return { after: () => void this.#manifestOf() };
       case 'control-plane-ready':
@@ -189,7 +202,9 @@ export class BootstrapRun {
         report = { phase: name, status: 'succeeded', message: '', ...extra };
       } catch (error) {
         if (signal.aborted) return this.#stopped();
-        if (!(
+        if (error instanceof CommandFailure) {
+          report = { phase: name, status: 'failed', message: error.message };
+        } else if (!(
           error instanceof PhaseFailure ||
           error instanceof CapvcdError ||
           error instanceof ManifestError

@@ -45,6 +45,8 @@ export interface BootstrapGuestConfig {
   reportSecret: string;
   apiToken: string;
   capiYaml: string;
+  /** Every `write_files` entry by path, decoded (clusterctl's configuration, add-on configuration). */
+  files: ReadonlyMap<string, string>;
 }
 
 /** `guestinfo.userdata` as text; the encodings VMware's guestinfo datasource accepts. */
@@ -135,5 +137,6 @@ export function readBootstrapCloudConfig(userdata: string): BootstrapGuestConfig
     reportSecret: required(files, settings.files.reportSecret, 'report secret').trim(),
     apiToken: required(files, settings.files.apiToken, 'VCD API token').trim(),
     capiYaml: required(files, settings.files.capiYaml, 'Cluster API manifest'),
+    files,
   };
 }
