@@ -1,5 +1,6 @@
 /** Org VDC networks (`/cloudapi/1.0.0/orgVdcNetworks`): which gateway a network is routed through, its subnets. */
 import type { VcdClient } from './client.ts';
+import { eq } from './fiql.ts';
 import { listAll } from './paging.ts';
 
 export interface IpRange {
@@ -18,7 +19,9 @@ export interface OrgVdcNetwork {
 
 export function vdcNetworks(client: VcdClient, vdcId: string): Promise<OrgVdcNetwork[]> {
   return listAll<OrgVdcNetwork>(client, '/cloudapi/1.0.0/orgVdcNetworks', {
-    filter: { text: `_context==${vdcId}` },
+    // The owner filter VCD documents, as go-vcloud-director's Vdc.GetAllOpenApiOrgVdcNetworks uses it
+    // (govcd/openapi_org_network.go); `_context` takes only `includeAccessible` there.
+    filter: eq('ownerRef.id', vdcId),
   });
 }
 

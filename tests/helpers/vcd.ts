@@ -39,7 +39,7 @@ export interface VcdTask {
   operationName: string;
   progress: number;
   owner: { id: string; name: string; type: string };
-  org: { id: string; name: string };
+  organization: { id: string; name: string };
   user: { id: string; name: string };
   result: { resultContent: unknown } | null;
   error: { majorErrorCode: number; minorErrorCode: string; message: string } | null;

@@ -11,7 +11,6 @@ import {
   tenantFixture,
   type TenantFixture,
   type VAppBody,
-  type VmBody,
   startFastSimulator,
 } from './support/infra.ts';
 
@@ -68,8 +67,10 @@ describe('vApp lifecycle: instantiate, power, delete and IP pool accounting', ()
 
     // The guest finishes customisation after power-on.
     await eventually(async () => {
-      const current = await author.get<VmBody>(vm.href);
-      return current.body.guestCustomizationStatus === 'GC_COMPLETE';
+      return (
+        (await author.get<{ guestCustStatus: string }>(`${vm.href}/guestcustomizationstatus`)).body
+          .guestCustStatus === 'GC_COMPLETE'
+      );
     });
     const status = await author.get<{ guestCustStatus: string }>(`${vm.href}/guestcustomizationstatus`);
     assert.equal(status.body.guestCustStatus, 'GC_COMPLETE');

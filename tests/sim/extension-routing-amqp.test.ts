@@ -260,7 +260,7 @@ describe('API extensions over AMQP', () => {
       if (!mine) await new Promise((resolve) => setTimeout(resolve, 20));
     }
     assert.ok(mine, 'notification received');
-    const orgUuid = task.org.id.split(':').pop()!;
+    const orgUuid = task.organization.id.split(':').pop()!;
     const userUuid = task.user.id.split(':').pop()!;
     assert.equal(
       mine.fields.routingKey,

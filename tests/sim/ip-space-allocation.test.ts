@@ -158,7 +158,7 @@ describe('IP spaces: allocate, quota, usage and release', () => {
       quantity: 1,
     });
     assert.equal(task.status, 'success');
-    assert.equal(task.org.name, 'globex');
+    assert.equal(task.organization.name, 'globex');
     const unknownField = await acme.post<{ message: string }>(
       `/cloudapi/1.0.0/ipSpaces/${spaceId}/allocate`,
       { type: 'FLOATING_IP', count: 1 },

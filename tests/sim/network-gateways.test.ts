@@ -104,14 +104,30 @@ describe('edge gateways, used IP addresses and org VDC networks', () => {
     assert.deepEqual(network.subnets.values[0]!.ipRanges.values, [
       { startAddress: '10.10.1.10', endAddress: '10.10.1.200' },
     ]);
+  });
+
+  it('filters networks by owner VDC, and takes only the documented _context value', async () => {
+    const vdc = await byName(acme, '/cloudapi/1.0.0/vdcs', 'acme-vdc');
+    const networksOf = (filter: string) =>
+      acme.get<{ values: { name: string }[] }>(
+        `/cloudapi/1.0.0/orgVdcNetworks?filter=${encodeURIComponent(filter)}`,
+      );
+    const owned = await networksOf(`ownerRef.id==${vdc.id}`);
+    assert.deepEqual(owned.body.values.map((n) => n.name).sort(), [
+      'acme-k8s-net',
+      'acme-k8s-net-uplink',
+      'acme-plain-net',
+    ]);
+    const accessible = await networksOf(`orgVdc.id==${vdc.id};_context==includeAccessible`);
+    assert.equal(accessible.body.values.length, 3);
+    // `_context` with an object id is no documented filter of these collections.
     const gateway = await byName(acme, '/cloudapi/1.0.0/edgeGateways', 'acme-edge-uplink');
-    const behind = await acme.getAll<{ name: string }>(
-      `/cloudapi/1.0.0/orgVdcNetworks?filter=${encodeURIComponent(`_context==${gateway.id}`)}`,
+    assert.equal((await networksOf(`_context==${gateway.id}`)).status, 400);
+    assert.equal((await networksOf(`_context==${vdc.id}`)).status, 400);
+    const gateways = await acme.get(
+      `/cloudapi/1.0.0/edgeGateways?filter=${encodeURIComponent(`_context==${vdc.id}`)}`,
     );
-    assert.deepEqual(
-      behind.map((n) => n.name),
-      ['acme-k8s-net-uplink'],
-    );
+    assert.equal(gateways.status, 400);
   });
 
   it('keeps provider gateways for the provider', async () => {

@@ -84,10 +84,11 @@ describe('org isolation across compute, networking, IP spaces and ALB', () => {
     assert.equal((await provider.get(acmeIds.vAppHref!)).status, 200);
     const asGlobex = provider.inTenant(orgIdByName(await new SimAdmin(sim.url).state(), 'globex'));
     assert.equal((await asGlobex.get(acmeIds.vAppHref!)).status, 404);
-    const admin = await queryRecords<{ orgName: string }>(provider, 'adminVApp');
+    const admin = await queryRecords<{ org: string }>(provider, 'adminVApp');
+    const acmeUuid = orgIdByName(await new SimAdmin(sim.url).state(), 'acme').replace('urn:vcloud:org:', '');
     assert.deepEqual(
-      admin.record.map((record) => record.orgName),
-      ['acme'],
+      admin.record.map((record) => record.org.endsWith(`/api/org/${acmeUuid}`)),
+      [true],
     );
   });
 });

@@ -39,7 +39,7 @@ describe('tasks', () => {
     assert.match(task.id, /^urn:vcloud:task:/);
     assert.equal(task.href, location);
     assert.equal(task.operationName, 'createThing');
-    assert.equal(task.org.name, 'acme');
+    assert.equal(task.organization.name, 'acme');
     assert.equal(task.user.name, 'acme-author');
     assert.deepEqual(task.result?.resultContent, [{ id: 'a1', value: '203.0.113.10' }]);
     const raw = await author.get<Record<string, unknown>>(location);

@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import type { SimContext } from '../../context.ts';
 import { assertRights, canSeeOrg, principalOf, requireProvider, type Principal } from '../../http/auth.ts';
 import { fail } from '../../http/errors.ts';
+import type { CustomSelector } from '../../http/fiql.ts';
 import { pageOf } from '../../http/paging.ts';
 import { inRange } from '../../world/ipv4.ts';
 import type { EdgeGateway, OrgVdcNetwork, Subnet } from '../../world/networking.ts';
@@ -23,6 +24,25 @@ export function findNetwork(principal: Principal, world: World, id: string): Org
   const network = world.orgVdcNetworks[id];
   if (!network || !canSeeOrg(principal, network.orgRef.id)) fail('notFound', { kind: 'OrgVdcNetwork', id });
   return network;
+}
+
+/**
+ * `_context` on org VDC networks and edge gateways: VCD documents only `_context==includeAccessible`
+ * (also what the VDC's data-center groups share), next to an `ownerRef.id` or `orgVdc.id` filter
+ * (swagger in CAPVCD's vendored vcdswaggerclient_37_2 api_org_vdc_networks_modified.go and
+ * api_edge_gateways.go). The seeded world has no data-center groups, so it filters nothing out;
+ * any other value is refused (guessed: what VCD answers to it is not documented).
+ */
+function includeAccessibleContext(req: Request): CustomSelector<unknown> {
+  const filter = typeof req.query.filter === 'string' ? req.query.filter : '';
+  for (const [, operator, value] of filter.matchAll(/_context(==|!=)([^;,()]*)/g)) {
+    if (operator !== '==' || value !== 'includeAccessible') {
+      fail('badRequest', {
+        reason: `_context${operator}${value} is not supported here; use _context==includeAccessible with ownerRef.id or orgVdc.id`,
+      });
+    }
+  }
+  return () => true;
 }
 
 /**
@@ -80,10 +100,7 @@ export function networkArea(ctx: SimContext): Router {
     res.json(
       pageOf(req, res, visibleNetworks(principal).map(networkJson), {
         defaultSort: 'name',
-        customSelectors: {
-          _context: (item, operator, value) =>
-            (operator === '==') === (item.orgVdc.id === value || item.connection?.routerRef.id === value),
-        },
+        customSelectors: { _context: includeAccessibleContext(req) },
       }),
     );
   });
@@ -145,10 +162,7 @@ export function networkArea(ctx: SimContext): Router {
     res.json(
       pageOf(req, res, visibleGateways(principal).map(gatewayJson), {
         defaultSort: 'name',
-        customSelectors: {
-          _context: (item, operator, value) =>
-            (operator === '==') === (item.orgVdc.id === value || item.orgRef.id === value),
-        },
+        customSelectors: { _context: includeAccessibleContext(req) },
       }),
     );
   });

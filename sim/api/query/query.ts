@@ -121,10 +121,11 @@ function vAppRecords(admin: boolean) {
           href: href.vApp(base, vApp.id),
           id: vApp.id,
           name: vApp.name,
-          description: vApp.description,
           vdc: href.vdc(base, vApp.vdcId),
           vdcName: world.vdcs[vApp.vdcId]?.name ?? '',
-          ...(admin ? { org: href.org(base, vApp.orgId), orgName: world.orgs[vApp.orgId]?.name ?? '' } : {}),
+          // Admin vApp and VM records name the org by href only (@vcd/bindings
+          // QueryResultAdminVAppRecordType / QueryResultAdminVMRecordType have `org`, no `orgName`).
+          ...(admin ? { org: href.org(base, vApp.orgId) } : {}),
           ownerName: vApp.owner.name,
           status: statusName(vAppStatusOf(vApp, vms)),
           isDeployed: vApp.deployed,
@@ -155,7 +156,7 @@ function vmRecords(admin: boolean) {
           containerName: state.vApps[vm.vAppId]?.name ?? '',
           container: href.vApp(base, vm.vAppId),
           vdc: href.vdc(base, vm.vdcId),
-          ...(admin ? { org: href.org(base, vm.orgId), orgName: world.orgs[vm.orgId]?.name ?? '' } : {}),
+          ...(admin ? { org: href.org(base, vm.orgId) } : {}),
           status: statusName(vm.status),
           isVAppTemplate: false,
           isDeployed: vm.deployed,
@@ -170,7 +171,9 @@ function vmRecords(admin: boolean) {
             ? (world.storageProfiles[vm.storageProfileId]?.name ?? '')
             : '',
           vmSizingPolicyId: vm.sizingPolicyId,
-          creationDate: vm.dateCreated,
+          // VM records say dateCreated where vApp records say creationDate (go-vcloud-director
+          // types/v56/types.go QueryResultVMRecordType / QueryResultVAppRecordType).
+          dateCreated: vm.dateCreated,
         };
       });
   };

@@ -44,8 +44,9 @@ export function taskJson(publicUrl: string, task: TaskRecord) {
       type: 'application/vnd.vmware.admin.user+json',
       name: task.user.name,
     },
+    // TaskType names the org `organization` (@vcd/bindings schema_v1_5/TaskType; `Organization` in
+    // go-vcloud-director types/v56/types.go Task).
     organization: orgRef,
-    org: orgRef,
     result: task.result,
   };
 }

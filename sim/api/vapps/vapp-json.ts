@@ -110,19 +110,20 @@ export function vmJson(base: string, world: World, vm: Vm, busyTaskId: string | 
         resetPasswordRequired: false,
         computerName: vm.computerName,
       },
-      { _type: 'OperatingSystemSectionType', info: { value: 'Guest operating system' }, osType: vm.osType },
+      // The OS type is VmSpecSection's OsType (go-vcloud-director types/v56/vm_types.go); the OVF
+      // section's `vmw:osType` is a foreign XML attribute with no JSON field in @vcd/bindings.
+      { _type: 'OperatingSystemSectionType', info: { value: 'Guest operating system' } },
       ...vm.productSections.map(productSectionJson),
     ],
     vmSpecSection: {
       modified: false,
-      info: 'Virtual hardware',
+      info: { value: 'Virtual hardware' }, // ovf:Info is an OVF Msg_Type, as everywhere
       osType: vm.osType,
       numCpus: vm.cpuCount,
       numCoresPerSocket: vm.coresPerSocket,
       memoryResourceMb: { configured: vm.memoryMb },
       diskSection: { diskSettings: [{ diskId: '2000', sizeMb: vm.diskSizeMb, unitNumber: 0, busNumber: 0 }] },
     },
-    guestCustomizationStatus: guestCustomizationStatusOf(vm),
   };
 }
 
