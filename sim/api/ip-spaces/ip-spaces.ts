@@ -162,17 +162,18 @@ export function ipSpacesArea(ctx: SimContext): Router {
               allocation.type === 'FLOATING_IP' && usageOf(world(), allocation).usageState === 'UNUSED',
           )
           .map((allocation) => allocation.value);
-        return {
-          ipSpaceRef: { id: space.id, name: space.name },
-          ipType: 'IPV4',
-          unusedValues,
-          unusedValueCount: unusedValues.length,
-        };
+        // IpSpaceFloatingIpSuggestion has only these two fields (go-vcloud-director
+        // types/v56/ip_space.go; model_ip_space_floating_ip_suggestion.go in CAPVCD's vendored swagger).
+        return { ipSpaceRef: { id: space.id, name: space.name }, unusedValues };
       });
     res.json(
       pageOf(req, res, suggestions, {
         defaultSort: 'ipSpaceRef.name',
-        customSelectors: { gatewayId: () => true },
+        // `ipType` is a filter, not a field: every seeded IP space is IPv4.
+        customSelectors: {
+          gatewayId: () => true,
+          ipType: (_item, operator, value) => (operator === '==') === (value === 'IPV4'),
+        },
       }),
     );
   });

@@ -79,9 +79,9 @@ export function networkArea(ctx: SimContext): Router {
       subnets: { values: subnets },
       status: network.status,
       shared: network.shared,
-      guestVlanAllowed: false,
+      // VdcNetwork field names: model_vdc_network.go in CAPVCD's vendored vcdswaggerclient_37_2.
+      guestVlanTaggingAllowed: false,
       isDefaultNetwork: false,
-      vdcGroupRef: null,
       crossVdcNetworkId: null,
       crossVdcNetworkLocationId: null,
       backingNetworkId: null,
