@@ -27,14 +27,23 @@ export const faultRuleSchema = z
     /** Simulated milliseconds, divided by the speed like every other duration. */
     delayMs: z.number().min(0).optional(),
     vmNeverBoots: z.boolean().optional(),
+    /**
+     * The next guest to boot cannot read guestinfo (a template whose cloud-init predates its VMware
+     * data source, 21.3, or has no VMware tools): user data in ExtraConfig is never seen.
+     */
+    guestinfoUnread: z.boolean().optional(),
     /** Applies to this many matches, then expires. */
     remaining: z.number().int().min(1).optional(),
   })
   .strict()
   .refine(
-    (rule) => rule.operationClass !== undefined || rule.path !== undefined || rule.vmNeverBoots === true,
+    (rule) =>
+      rule.operationClass !== undefined ||
+      rule.path !== undefined ||
+      rule.vmNeverBoots === true ||
+      rule.guestinfoUnread === true,
     {
-      message: 'a fault needs operationClass, path, or vmNeverBoots',
+      message: 'a fault needs operationClass, path, vmNeverBoots or guestinfoUnread',
     },
   );
 
@@ -101,7 +110,10 @@ export class FaultInjector {
 
   /** Faults of an operation class (used by `LatencyModel.wait`). */
   forOperation(operationClass: string): FaultOutcome {
-    return this.#apply((rule) => rule.rule.operationClass === operationClass && !rule.rule.vmNeverBoots);
+    return this.#apply(
+      (rule) =>
+        rule.rule.operationClass === operationClass && !rule.rule.vmNeverBoots && !rule.rule.guestinfoUnread,
+    );
   }
 
   /** Faults of an endpoint (used by the request middleware). */
@@ -117,6 +129,14 @@ export class FaultInjector {
   /** Whether the next VM to boot should hang forever (the compute area asks before booting). */
   vmNeverBoots(): boolean {
     const index = this.#rules.findIndex((compiled) => compiled.rule.vmNeverBoots === true);
+    if (index < 0) return false;
+    this.#consume(this.#rules[index]!);
+    return true;
+  }
+
+  /** Whether the next guest to boot cannot read its guestinfo (the compute area asks at boot). */
+  guestinfoUnread(): boolean {
+    const index = this.#rules.findIndex((compiled) => compiled.rule.guestinfoUnread === true);
     if (index < 0) return false;
     this.#consume(this.#rules[index]!);
     return true;

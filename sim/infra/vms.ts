@@ -9,8 +9,22 @@ export interface BootedVm {
   orgId: string;
   /** IPs of its connected NICs. */
   ipAddresses: string[];
-  /** Guest properties (`guestinfo.userdata`, `guestinfo.userdata.encoding`, …): key → value. */
+  /** OVF guest properties of its product sections (the OVF environment): key → value. */
   guestProperties: Record<string, string>;
+  /** VMX ExtraConfig (what `vmtoolsd --cmd "info-get guestinfo.…"` reads in the guest): key → value. */
+  extraConfig: Record<string, string>;
+}
+
+/** What a guest can read about itself: its OVF properties and its VMX ExtraConfig (`guestinfo.*`). */
+export function guestDataOf(vm: Vm): Pick<BootedVm, 'guestProperties' | 'extraConfig'> {
+  return {
+    guestProperties: Object.fromEntries(
+      vm.productSections.flatMap((section) =>
+        section.properties.map((property) => [property.key, property.value]),
+      ),
+    ),
+    extraConfig: Object.fromEntries((vm.extraConfig ?? []).map((entry) => [entry.key, entry.value])),
+  };
 }
 
 export type VmBootListener = (vm: BootedVm) => void;
@@ -109,6 +123,7 @@ export class VmRuntime {
     vm.guestState = 'ready';
     vm.bootedAt = this.ctx.clock.iso();
     this.ctx.store.changed();
+    const guestinfoUnread = this.ctx.faults.guestinfoUnread();
     const booted: BootedVm = {
       vmId: vm.id,
       vAppId: vm.vAppId,
@@ -117,11 +132,8 @@ export class VmRuntime {
       ipAddresses: vm.networkConnections.flatMap((nic) =>
         nic.ipAddress && nic.isConnected ? [nic.ipAddress] : [],
       ),
-      guestProperties: Object.fromEntries(
-        vm.productSections.flatMap((section) =>
-          section.properties.map((property) => [property.key, property.value]),
-        ),
-      ),
+      ...guestDataOf(vm),
+      ...(guestinfoUnread ? { extraConfig: {} } : {}),
     };
     for (const listener of this.#listeners) {
       try {

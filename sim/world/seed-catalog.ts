@@ -22,8 +22,8 @@ function property(key: string, value: string, userConfigurable = false, label = 
 /**
  * A provider catalog shared read-only with every tenant, holding the TKG node templates (their VM
  * carries `VERSION` = `v1.28.7+vmware.1-tkg.1-<hash>` in its product section, which is how GVCD
- * recognises a TKG OVA) and the bootstrap template, a small Ubuntu that runs cloud-init from
- * `guestinfo.userdata`.
+ * recognises a TKG OVA) and the bootstrap template, a small Ubuntu that runs cloud-init from its
+ * ExtraConfig `guestinfo.userdata` (or its OVF property `user-data`).
  */
 export function seedCatalog(world: World, ids: IdSource): void {
   const system = Object.values(world.orgs).find((org) => org.isProvider)!;
@@ -118,8 +118,9 @@ export function seedCatalog(world: World, ids: IdSource): void {
             properties: [
               property('instance-id', 'id-ovf', true, 'Instance id'),
               property('hostname', 'bootstrap', true, 'Hostname'),
-              property('guestinfo.userdata', '', true, 'Encoded user-data'),
-              property('guestinfo.userdata.encoding', 'base64', true, 'Encoding of user-data'),
+              // cloud-init's OVF data source reads `user-data` (cloud-init doc/sources/ovf/example/ubuntu-server.ovf);
+              // the worker puts its user data in ExtraConfig `guestinfo.userdata` instead (VMware data source).
+              property('user-data', '', true, 'Encoded user-data'),
               property('DISTRO_NAME', 'ubuntu'),
               property('DISTRO_VERSION', '22.04'),
               property('IMAGE_TYPE', 'bootstrap'),

@@ -37,6 +37,13 @@ export interface VmNetworkConnection {
  */
 export type GuestState = 'off' | 'booting' | 'customizing' | 'ready' | 'hung';
 
+/** One VMX ExtraConfig item of a VM (`vmw:ExtraConfig`: key, value, required). */
+export interface ExtraConfigEntry {
+  key: string;
+  value: string;
+  required: boolean;
+}
+
 export interface Vm {
   id: string;
   name: string;
@@ -59,6 +66,8 @@ export interface Vm {
   networkConnections: VmNetworkConnection[];
   /** The template's product sections with the values given at instantiation. */
   productSections: ProductSection[];
+  /** VMX ExtraConfig set through the virtual hardware section (`guestinfo.userdata`, …); absent in old state files. */
+  extraConfig?: ExtraConfigEntry[];
   guestCustomizationEnabled: boolean;
   guestState: GuestState;
   /** When the guest last finished booting (ISO time), for the bootstrap emulation. */

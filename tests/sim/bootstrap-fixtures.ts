@@ -13,9 +13,12 @@ import {
   asyncCall,
   byName,
   createVApp,
+  powerOn,
   queryRecords,
+  setExtraConfig,
   tenantFixture,
   type TenantFixture,
+  type VAppBody,
 } from './support/infra.ts';
 
 export const phases = [
@@ -487,14 +490,39 @@ export async function controlPlaneLoadBalancer(
   return { gatewayId: gateway.id, poolId: pool.id, virtualServiceId: services.body.values[0]!.id };
 }
 
-/** Instantiates the bootstrap template powered on with this userdata (base64). */
-export async function bootstrapVm(client: VcdClient, fixture: TenantFixture, name: string, userdata: string) {
-  return createVApp(client, fixture, {
-    name,
-    powerOn: true,
-    userdata: Buffer.from(userdata).toString('base64'),
-    sizingPolicy: 'TKG small',
-  });
+/** Where a test puts the user data: where cloud-init reads it, or the property it never reads. */
+export type UserdataPlacement = 'extraConfig' | 'ovfUserData' | 'guestinfoProperty';
+
+/**
+ * Instantiates the bootstrap template powered off, gives it this user data (base64) and powers it
+ * on, as the worker does: by default in ExtraConfig `guestinfo.userdata` (+ `.encoding`), where
+ * cloud-init's VMware data source reads it.
+ */
+export async function bootstrapVm(
+  client: VcdClient,
+  fixture: TenantFixture,
+  name: string,
+  userdata: string,
+  placement: UserdataPlacement = 'extraConfig',
+) {
+  const encoded = Buffer.from(userdata).toString('base64');
+  const properties: Record<string, string> | undefined =
+    placement === 'ovfUserData'
+      ? { 'user-data': encoded }
+      : placement === 'guestinfoProperty'
+        ? { 'guestinfo.userdata': encoded, 'guestinfo.userdata.encoding': 'base64' }
+        : undefined;
+  const created = await createVApp(client, fixture, { name, sizingPolicy: 'TKG small', properties });
+  if (placement === 'extraConfig' && userdata !== '') {
+    const task = await setExtraConfig(client, created.vApp.children.vm[0]!.href, {
+      'guestinfo.userdata': encoded,
+      'guestinfo.userdata.encoding': 'base64',
+    });
+    assert.equal(task.status, 'success', JSON.stringify(task.error));
+  }
+  await powerOn(client, created.href);
+  const vApp = await client.get<VAppBody>(created.href);
+  return { ...created, vApp: vApp.body };
 }
 
 export { tenantFixture };

@@ -35,13 +35,13 @@ describe('vApp lifecycle: instantiate, power, delete and IP pool accounting', ()
     return network.usedIpCount;
   };
 
-  it('instantiates a template powered on, with a pool IP, the sizing policy and the userdata guest property', async () => {
+  it('instantiates a template powered on, with a pool IP, the sizing policy and the user-data guest property', async () => {
     const before = await networkUsage();
     const userdata = Buffer.from('#cloud-config\nruncmd: [echo hi]\n').toString('base64');
     const { created, task, vApp } = await createVApp(author, fixture, {
       name: 'lifecycle-one',
       powerOn: true,
-      userdata,
+      properties: { 'user-data': userdata },
       sizingPolicy: 'TKG medium',
     });
     assert.equal(created.status, 0, 'unresolved while the task runs');
@@ -61,8 +61,7 @@ describe('vApp lifecycle: instantiate, power, delete and IP pool accounting', ()
       property: { key: string; value: { value: string } }[];
     };
     const value = (key: string) => product.property.find((property) => property.key === key)?.value.value;
-    assert.equal(value('guestinfo.userdata'), userdata);
-    assert.equal(value('guestinfo.userdata.encoding'), 'base64');
+    assert.equal(value('user-data'), userdata);
     assert.equal(await networkUsage(), before + 1);
 
     // The guest finishes customisation after power-on.

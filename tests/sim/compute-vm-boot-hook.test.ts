@@ -50,7 +50,7 @@ describe('VM runtime: booted-VM hook', () => {
           fullVersion: '',
           properties: [
             {
-              key: 'guestinfo.userdata',
+              key: 'user-data',
               label: '',
               type: 'string',
               defaultValue: '',
@@ -58,17 +58,12 @@ describe('VM runtime: booted-VM hook', () => {
               userConfigurable: true,
               description: '',
             },
-            {
-              key: 'guestinfo.userdata.encoding',
-              label: '',
-              type: 'string',
-              defaultValue: 'base64',
-              value: 'base64',
-              userConfigurable: true,
-              description: '',
-            },
           ],
         },
+      ],
+      extraConfig: [
+        { key: 'guestinfo.userdata', value: 'I2Nsb3VkLWNvbmZpZw==', required: false },
+        { key: 'guestinfo.userdata.encoding', value: 'base64', required: false },
       ],
       guestCustomizationEnabled: true,
       guestState: 'off',
@@ -79,7 +74,7 @@ describe('VM runtime: booted-VM hook', () => {
     return { ctx, vm };
   };
 
-  it('calls subscribers once the guest has booted, with its guest properties and IPs', async () => {
+  it('calls subscribers once the guest has booted, with its guest properties, ExtraConfig and IPs', async () => {
     const { ctx, vm } = setup();
     const runtime = vmRuntime(ctx);
     assert.equal(vmRuntime(ctx), runtime, 'one runtime per simulator');
@@ -90,8 +85,11 @@ describe('VM runtime: booted-VM hook', () => {
     const event = await booted;
     assert.equal(event.vmId, vm.id);
     assert.deepEqual(event.ipAddresses, ['10.0.0.5']);
-    assert.equal(event.guestProperties['guestinfo.userdata'], 'I2Nsb3VkLWNvbmZpZw==');
-    assert.equal(event.guestProperties['guestinfo.userdata.encoding'], 'base64');
+    assert.equal(event.guestProperties['user-data'], 'I2Nsb3VkLWNvbmZpZw==');
+    assert.deepEqual(event.extraConfig, {
+      'guestinfo.userdata': 'I2Nsb3VkLWNvbmZpZw==',
+      'guestinfo.userdata.encoding': 'base64',
+    });
     assert.equal(runtime.isReachable('10.0.0.5'), true);
     runtime.powerOff(vm, true);
     assert.equal(runtime.isReachable('10.0.0.5'), false);

@@ -5,6 +5,7 @@ import type { World } from '../../world/world.ts';
 import { productSectionJson } from '../catalogs/product-sections.ts';
 import { href, legacyRef, link, media } from '../compute/legacy.ts';
 import { taskJson } from '../tasks/tasks.ts';
+import { virtualHardwareSectionMedia } from './virtual-hardware.ts';
 
 /** A vApp's status follows its VMs: all on 4, all off 8, otherwise 10 (mixed). */
 export function vAppStatusOf(vApp: VApp, vms: Vm[]): number {
@@ -72,6 +73,7 @@ export function vmJson(base: string, world: World, vm: Vm, busyTaskId: string | 
       link('up', href.vApp(base, vm.vAppId), media.vApp),
       link('down', `${self}/productSections`, media.productSections),
       link('down', `${self}/guestcustomizationstatus`, media.guestCustomizationStatus),
+      link('down', `${self}/virtualHardwareSection/`, virtualHardwareSectionMedia),
     ],
     computePolicy: {
       vmSizingPolicy: policy

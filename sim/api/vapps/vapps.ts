@@ -1,9 +1,9 @@
-import { Router, type Request, type Response } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { SimContext } from '../../context.ts';
 import { assertRights, canSeeOrg, principalOf, type Principal } from '../../http/auth.ts';
-import { parseBody } from '../../http/body.ts';
+import { defaultJsonBodyLimit, parseBody } from '../../http/body.ts';
 import { fail, vcdError } from '../../http/errors.ts';
 import { vmRuntime } from '../../infra/vms.ts';
 import type { JsonValue } from '../../world/json.ts';
@@ -22,8 +22,21 @@ import { taskHref } from '../tasks/task-service.ts';
 import { taskJson } from '../tasks/tasks.ts';
 import { planInstantiation, type InstantiationPlan } from './instantiate.ts';
 import { guestCustomizationStatusOf, vAppJson, vmJson } from './vapp-json.ts';
+import {
+  acceptsXml,
+  extraConfigOfRequest,
+  mergeExtraConfig,
+  taskXml,
+  virtualHardwareSectionMedia,
+  virtualHardwareSectionXml,
+} from './virtual-hardware.ts';
 
 const createRight = 'vApp: Create / Reconfigure';
+/** XML bodies of the sections VCD only documents in XML (the virtual hardware section). */
+const xmlBodies = express.text({
+  type: ['application/*+xml', 'application/xml', 'text/xml'],
+  limit: defaultJsonBodyLimit,
+});
 const powerRight = 'vApp: Power Operations';
 const deleteRight = 'vApp: Delete';
 
@@ -266,6 +279,66 @@ export function vAppsArea(ctx: SimContext): Router {
       type: media.guestCustomizationStatus,
       guestCustStatus: guestCustomizationStatusOf(target.vm),
     });
+  });
+
+  // The virtual hardware section in XML, where ExtraConfig (`guestinfo.*`) lives (virtual-hardware.ts).
+  router.get('/api/vApp/:ref/virtualHardwareSection', (req, res) => {
+    const target = findTarget(principalOf(req), req.params.ref);
+    if (target.kind !== 'VM') fail('notFound', { kind: 'VM', id: req.params.ref });
+    if (!acceptsXml(req.get('accept')))
+      fail('badRequest', {
+        reason: 'The simulator serves the virtual hardware section in XML only (Accept: application/*+xml).',
+      });
+    res.status(200).setHeader('Content-Type', `${virtualHardwareSectionMedia};version=${req.apiVersion}`);
+    res.end(virtualHardwareSectionXml(base(), target.vm));
+  });
+  router.put('/api/vApp/:ref/virtualHardwareSection', xmlBodies, (req, res) => {
+    const principal = principalOf(req);
+    const target = findTarget(principal, req.params.ref);
+    if (target.kind !== 'VM') fail('notFound', { kind: 'VM', id: req.params.ref });
+    assertRights(principal, [createRight], 'reconfigure VM');
+    if (typeof req.body !== 'string')
+      fail('unsupportedMediaType', {
+        contentType: req.get('content-type') ?? 'none',
+        expected: virtualHardwareSectionMedia,
+      });
+    const changes = extraConfigOfRequest(req.body);
+    const vmId = target.vm.id;
+    const task = runOnVApp(
+      target.vApp,
+      principal,
+      {
+        operation: `Updating Virtual Machine ${target.vm.name}(${vmId.split(':').pop()})`,
+        operationName: 'vappUpdateVm',
+        owner: targetRef(target),
+      },
+      async () => {
+        const vm = state().vms[vmId];
+        if (!vm) fail('notFound', { kind: 'VM', id: vmId });
+        vm.extraConfig = mergeExtraConfig(vm.extraConfig ?? [], changes);
+        ctx.store.changed();
+      },
+    );
+    if (!acceptsXml(req.get('accept'))) {
+      answerTask(req, res, task);
+      return;
+    }
+    const taskUrl = taskHref(base(), task);
+    res.location(taskUrl);
+    res
+      .status(202)
+      .setHeader('Content-Type', `application/vnd.vmware.vcloud.task+xml;version=${req.apiVersion}`);
+    res.end(
+      taskXml({
+        href: taskUrl,
+        id: task.id,
+        status: task.status,
+        operation: task.operation,
+        operationName: task.operationName,
+        startTime: task.startTime,
+        owner: { href: href.vm(base(), vmId), name: target.vm.name, type: media.vm },
+      }),
+    );
   });
 
   const powerOn = (req: Request<{ ref: string }>, res: Response) => {

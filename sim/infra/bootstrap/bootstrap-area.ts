@@ -1,10 +1,9 @@
 import { Router } from 'express';
-import { guestPropertiesOf } from '../../api/catalogs/product-sections.ts';
 import type { SimContext } from '../../context.ts';
 import { vAppsSlice, vcdStatus, type Vm } from '../../world/vapps.ts';
 import { CapvcdEmulator } from '../capvcd/capvcd.ts';
 import { workloadClustersSlice } from '../capvcd/workload-clusters.ts';
-import { vmRuntime, type BootedVm } from '../vms.ts';
+import { guestDataOf, vmRuntime, type BootedVm } from '../vms.ts';
 import { BootstrapRun } from './bootstrap-run.ts';
 import { bootstrapsSlice, type BootstrapRecord } from './bootstraps.ts';
 import { GuestCustomizationError, type BootstrapGuestConfig } from './cloud-config.ts';
@@ -45,7 +44,7 @@ export function bootstrapEmulationArea(ctx: SimContext): Router {
     let guest: BootstrapGuestConfig | undefined;
     const now = ctx.clock.iso();
     try {
-      guest = bootstrapConfigOf(booted.guestProperties);
+      guest = bootstrapConfigOf(booted);
     } catch (error) {
       if (!(error instanceof GuestCustomizationError)) throw error;
       recordCustomizationFailure(vm, `cloud-init: ${error.message}`);
@@ -112,10 +111,7 @@ export function bootstrapEmulationArea(ctx: SimContext): Router {
       if (record.state !== 'running' || runs.has(record.vmId)) continue;
       let guest: BootstrapGuestConfig | undefined;
       try {
-        guest =
-          vm && vm.status === vcdStatus.poweredOn
-            ? bootstrapConfigOf(guestPropertiesOf(vm.productSections))
-            : undefined;
+        guest = vm && vm.status === vcdStatus.poweredOn ? bootstrapConfigOf(guestDataOf(vm)) : undefined;
       } catch {
         guest = undefined;
       }

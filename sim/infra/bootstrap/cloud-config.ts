@@ -3,8 +3,8 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
 /**
- * Reads the bootstrap VM's cloud-init the way the guest would: `guestinfo.userdata` decoded per
- * `guestinfo.userdata.encoding`, a `#cloud-config` YAML mapping, and our files from `write_files`
+ * Reads the bootstrap VM's cloud-init the way the guest would: user data decoded as cloud-init's data
+ * sources decode it (`guest.ts` says where it comes from), a `#cloud-config` YAML mapping, and our files from `write_files`
  * (docs/cluster-spec.md §4). Anything a real guest could not use throws `GuestCustomizationError`.
  */
 export class GuestCustomizationError extends Error {
@@ -49,20 +49,51 @@ export interface BootstrapGuestConfig {
   files: ReadonlyMap<string, string>;
 }
 
-/** `guestinfo.userdata` as text; the encodings VMware's guestinfo datasource accepts. */
-export function decodeUserdata(value: string, encoding: string | undefined): string {
-  const kind = (encoding ?? '').trim().toLowerCase();
+/**
+ * `guestinfo.userdata` as text, decoded as cloud-init's VMware data source does
+ * (cloud-init `cloudinit/sources/DataSourceVMware.py` `decode`): `gzip+base64` / `gz+b64` and
+ * `base64` / `b64`, exactly those spellings; any other encoding (or none) means the value is the
+ * user data as is. The encoding's trailing whitespace is dropped first (`get_none_if_empty_val`).
+ */
+export function decodeGuestinfoUserdata(value: string, encoding: string | undefined): string {
+  const kind = (encoding ?? '').trimEnd();
   try {
-    if (kind === '') return value;
-    if (kind === 'base64' || kind === 'b64') return Buffer.from(value, 'base64').toString('utf8');
-    if (['gzip+base64', 'gz+base64', 'gzip+b64', 'gz+b64'].includes(kind))
-      return gunzipSync(Buffer.from(value, 'base64')).toString('utf8');
+    if (kind === 'base64' || kind === 'b64') return strictBase64(value).toString('utf8');
+    if (kind === 'gzip+base64' || kind === 'gz+b64') return gunzipSync(strictBase64(value)).toString('utf8');
   } catch (error) {
     throw new GuestCustomizationError(
       `cannot decode guestinfo.userdata (${kind}): ${(error as Error).message}`,
     );
   }
-  throw new GuestCustomizationError(`unknown guestinfo.userdata.encoding "${encoding}"`);
+  return value;
+}
+
+/**
+ * The OVF environment's `user-data` property as cloud-init's OVF data source reads it
+ * (`DataSourceOVF.py` `read_ovf_environment`): base64 when it decodes, else the text as is.
+ */
+export function decodeOvfUserdata(value: string): string {
+  try {
+    return strictBase64(value).toString('utf8');
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * Python's `base64.b64decode` (what cloud-init's `b64d` calls): characters outside the alphabet are
+ * dropped, decoding stops at the padding, and data that is not whole quads once padded is an
+ * error. Node's decoder never fails, so those rules are checked here.
+ */
+function strictBase64(value: string): Buffer {
+  const cleaned = value.replace(/[^A-Za-z0-9+/=]/g, '');
+  const padAt = cleaned.indexOf('=');
+  const data = padAt < 0 ? cleaned : cleaned.slice(0, padAt);
+  const partial = data.length % 4;
+  if (partial === 1) throw new Error('the number of data characters cannot be 1 more than a multiple of 4');
+  if (partial !== 0 && !cleaned.slice(data.length).startsWith('='.repeat(4 - partial)))
+    throw new Error('Incorrect padding');
+  return Buffer.from(data, 'base64');
 }
 
 /** Content of one `write_files` entry, decoded as cloud-init's `encoding` says. */

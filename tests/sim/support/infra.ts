@@ -2,9 +2,11 @@
  * Shared steps of the compute, network, IP space and ALB tests: find seeded objects through the
  * API, instantiate the bootstrap template, and wait for tasks. Every call is real HTTP.
  */
+import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import assert from 'node:assert/strict';
 import type { RunningSimulator } from '../../../sim/server.ts';
 import {
+  apiVersion,
   SimAdmin,
   startTestSimulator,
   type VcdClient,
@@ -76,7 +78,8 @@ export async function tenantFixture(
 export interface InstantiateOptions {
   name: string;
   powerOn?: boolean;
-  userdata?: string;
+  /** OVF product properties set at instantiation (key → value). */
+  properties?: Record<string, string>;
   sizingPolicy?: string;
   ipMode?: 'POOL' | 'MANUAL';
   ipAddress?: string;
@@ -131,13 +134,17 @@ export async function instantiateParams(
               ],
             },
             { _type: 'GuestCustomizationSectionType', enabled: true, computerName: options.name },
-            {
-              _type: 'ProductSectionType',
-              property: [
-                { key: 'guestinfo.userdata', value: { value: options.userdata ?? '' } },
-                { key: 'guestinfo.userdata.encoding', value: { value: 'base64' } },
-              ],
-            },
+            ...(options.properties
+              ? [
+                  {
+                    _type: 'ProductSectionType',
+                    property: Object.entries(options.properties).map(([key, value]) => ({
+                      key,
+                      value: { value },
+                    })),
+                  },
+                ]
+              : []),
           ],
         },
         ...(options.sizingPolicy
@@ -283,4 +290,64 @@ export async function startFastSimulator(): Promise<RunningSimulator> {
     durations: { sessionIdleTimeout: 10 ** 10, accessTokenLifetime: 10 ** 10 },
   });
   return sim;
+}
+
+const xml = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_' });
+
+/**
+ * Sets ExtraConfig items the way go-vcloud-director's `UpdateExtraConfig` does (govcd/vm.go): PUT of
+ * the VM's virtual hardware section in XML with only the changed `vmw:ExtraConfig` items, answered
+ * by a task; an empty value removes the key.
+ */
+export async function setExtraConfig(
+  client: VcdClient,
+  vmHref: string,
+  entries: Record<string, string>,
+): Promise<VcdTask> {
+  const body = xml.build({
+    'ovf:VirtualHardwareSection': {
+      '@_xmlns': 'http://www.vmware.com/vcloud/v1.5',
+      '@_xmlns:ovf': 'http://schemas.dmtf.org/ovf/envelope/1',
+      '@_xmlns:vmw': 'http://www.vmware.com/schema/ovf',
+      'ovf:Info': 'Virtual hardware requirements',
+      'vmw:ExtraConfig': Object.entries(entries).map(([key, value]) => ({
+        '@_vmw:key': key,
+        '@_vmw:value': value,
+        '@_ovf:required': 'false',
+      })),
+    },
+  }) as string;
+  const response = await client.request('PUT', `${vmHref}/virtualHardwareSection/`, {
+    rawBody: body,
+    accept: `application/*+xml;version=${apiVersion}`,
+    headers: { 'content-type': 'application/vnd.vmware.vcloud.virtualHardwareSection+xml' },
+  });
+  assert.equal(response.status, 202, response.text);
+  const location = response.headers.get('location');
+  assert.ok(location, 'Location header');
+  return client.waitForTask(location);
+}
+
+/** ExtraConfig of a VM as its virtual hardware section (XML) serves it: key → value. */
+export async function extraConfigOf(client: VcdClient, vmHref: string): Promise<Record<string, string>> {
+  const response = await client.get(`${vmHref}/virtualHardwareSection/`, {
+    accept: `application/*+xml;version=${apiVersion}`,
+  });
+  assert.equal(response.status, 200, response.text);
+  const parsed = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    removeNSPrefix: true,
+    isArray: (name) => name === 'ExtraConfig',
+  }).parse(response.text) as { VirtualHardwareSection: { ExtraConfig?: { key: string; value: string }[] } };
+  return Object.fromEntries(
+    (parsed.VirtualHardwareSection.ExtraConfig ?? []).map((entry) => [entry.key, entry.value]),
+  );
+}
+
+/** Powers a vApp (or VM) on and waits for the task. */
+export async function powerOn(client: VcdClient, href: string): Promise<VcdTask> {
+  const task = await asyncCall(client, 'POST', `${href}/power/action/powerOn`);
+  assert.equal(task.status, 'success', JSON.stringify(task.error));
+  return task;
 }
