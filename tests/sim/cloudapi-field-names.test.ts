@@ -73,6 +73,9 @@ const computePolicyV2Fields = [
   'vgpuProfiles',
 ];
 
+/** model_org_vdc.go in CPI's vcdswaggerclient_37_2 (`GET /1.0.0/vdcs`, api_vdc.go QueryVdcs). */
+const orgVdcFields = ['id', 'name', 'description', 'allocationType', 'org'];
+
 /** go-vcloud-director types/v56/ip_space.go IpSpaceFloatingIpSuggestion (and the 37.2 swagger model). */
 const floatingIpSuggestionFields = ['ipSpaceRef', 'unusedValues'];
 
@@ -89,6 +92,12 @@ describe('cloudapi field names', () => {
     acme = await VcdClient.login(sim.url, 'acme-admin', 'acme');
   });
   after(() => sim.close());
+
+  it('org VDCs carry the OrgVdc fields only', async () => {
+    const vdcs = await acme.getAll<object>('/cloudapi/1.0.0/vdcs');
+    assert.ok(vdcs.length > 0);
+    assert.deepEqual(unknownFields(vdcs, orgVdcFields), []);
+  });
 
   it('org VDC networks use VdcNetwork names (guestVlanTaggingAllowed, no vdcGroupRef)', async () => {
     const networks = await acme.getAll<object>('/cloudapi/1.0.0/orgVdcNetworks');

@@ -104,10 +104,9 @@ export function computeArea(ctx: SimContext): Router {
     name: vdc.name,
     description: vdc.description,
     allocationType: vdc.allocationType,
-    isEnabled: vdc.isEnabled,
+    // OrgVdc has only these fields (model_org_vdc.go in CPI's vcdswaggerclient_37_2); the legacy
+    // /api/vdc/{id} carries the rest.
     org: vdc.org,
-    computeProviderScope: vdc.computeProviderScope,
-    networkProviderScope: vdc.networkProviderScope,
   });
 
   router.get('/cloudapi/1.0.0/vdcs', (req, res) => {
