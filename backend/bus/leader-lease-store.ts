@@ -14,6 +14,7 @@ import { VcdError } from '../vcd/errors.ts';
 import { eq } from '../vcd/fiql.ts';
 import { pageQuery } from '../vcd/paging.ts';
 import { createEntity, deleteEntity, type RdeEntity } from '../vcd/rde.ts';
+import { keepSecureFields } from '../vcd/rde-secure-fields.ts';
 
 export interface LeaseRecord {
   /** Worker id of the replica that answers; empty while the lease is free. */
@@ -92,7 +93,9 @@ export class VcdLeaseStore implements LeaseStore {
   async write(record: LeaseRecord, etag: string): Promise<LeaseVersion | undefined> {
     const current = this.#current;
     if (!current) throw new Error('read the lease record before writing it');
-    const body = { ...current, entity: record as unknown as Record<string, unknown> };
+    // The record is rebuilt from its fields: any secure field of the entity goes back as read, so VCD keeps it.
+    const entity = keepSecureFields(current.entity, { ...record } as Record<string, unknown>);
+    const body = { ...current, entity };
     let response;
     try {
       response = await this.vcd.put<LeaseEntity>(`${API}/entities/${enc(current.id)}`, body, {

@@ -1,6 +1,7 @@
 /**
  * The cluster's secrets (owner's API token, bootstrap secret, kubeconfig) live only in the entity's secure
- * `private` section, which VCD never returns through the entity API: it hands it to behaviour executors only. So
+ * `private` section, which the entity API never shows in clear (masked from API 38.0, omitted before): VCD hands it
+ * to behaviour executors, and to `fullContents` for explicit Full Control. So
  * this vault learns them from behaviour invocations this worker receives (hooks carry the entity), from the API
  * call that created the cluster, and, when it knows nothing (after a restart), by invoking a behaviour on the
  * entity itself and reading the invocation that comes back. Only values that never change, plus the kubeconfig
@@ -9,6 +10,7 @@
  */
 import { clusterBehaviourId } from '../../behaviours/index.ts';
 import type { VcdClient } from '../vcd/client.ts';
+import { SECURE_MASK, type SecureMask } from '../vcd/rde-secure-fields.ts';
 import { getFullContents, grantEntityAccess, invokeBehavior } from '../vcd/rde-writes.ts';
 import type { ClusterSecrets } from './spec.ts';
 
@@ -18,7 +20,8 @@ export class SecretsUnavailableError extends Error {
 
 export interface SecretSource {
   read(clusterId: string): Promise<ClusterSecrets>;
-  remember(clusterId: string, secrets: ClusterSecrets | undefined): void;
+  /** Learns the secure section from a place that has it in clear; a masked or missing one teaches nothing. */
+  remember(clusterId: string, secrets: ClusterSecrets | SecureMask | undefined): void;
   forget(clusterId: string): void;
   /** Called once a cluster entity exists, before anything needs its secrets again. */
   prepare?(clusterId: string): Promise<void>;
@@ -53,12 +56,12 @@ export class SecretVault implements SecretSource {
     await grantEntityAccess(this.vcd, clusterId, await this.#selfId, 'urn:vcloud:accessLevel:FullControl');
   }
 
-  remember(clusterId: string, secrets: ClusterSecrets | undefined): void {
+  remember(clusterId: string, secrets: ClusterSecrets | SecureMask | undefined): void {
     if (!secrets || typeof secrets !== 'object') return;
     const clean: ClusterSecrets = {};
     for (const key of ['kubeconfig', 'apiToken', 'apiTokenId', 'bootstrapSecret'] as const) {
       const value = secrets[key];
-      if (typeof value === 'string' && value !== '' && value !== '******') clean[key] = value;
+      if (typeof value === 'string' && value !== '' && value !== SECURE_MASK) clean[key] = value;
     }
     if (Object.keys(clean).length === 0) return;
     this.#known.set(clusterId, { ...this.#known.get(clusterId), ...clean });
@@ -89,7 +92,7 @@ export class SecretVault implements SecretSource {
 
   async #fetch(clusterId: string): Promise<ClusterSecrets> {
     if (this.source === 'fullContents') {
-      const rde = await getFullContents<{ private?: ClusterSecrets }>(this.vcd, clusterId);
+      const rde = await getFullContents<{ private?: ClusterSecrets | SecureMask }>(this.vcd, clusterId);
       this.remember(clusterId, rde.entity.private);
       return this.#known.get(clusterId) ?? {};
     }

@@ -17,6 +17,7 @@ import {
   type CompleteClusterSpec,
   type FieldError,
 } from '../../behaviours/validation/cluster-spec-rules.ts';
+import type { SecureMask } from '../vcd/rde-secure-fields.ts';
 
 export {
   clusterSpecDefaults,
@@ -161,7 +162,8 @@ export interface ClusterSecrets {
 export interface ClusterEntity {
   spec: CompleteClusterSpec;
   status?: ClusterStatus;
-  private?: ClusterSecrets;
+  /** In clear only where the worker writes it or VCD hands it over; a GET shows it masked (API 38.0 on) or not at all. */
+  private?: ClusterSecrets | SecureMask;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -2,12 +2,17 @@
  * Reading and writing cluster entities as the worker's service account: every write carries the ETag it read
  * (`If-Match`), so two replicas (or the API and the reconciler) never overwrite each other; a 412 means "read
  * again and decide again". `mutate` does that loop for small, commutative changes (an event, a report).
+ *
+ * Secure fields (the `private` section) travel as VCD served them: masked from API 38.0, where a PUT without them
+ * would delete them, absent before (`backend/vcd/rde-secure-fields.ts`). What this store keeps between calls is
+ * VCD's own rendering, so a secret the worker wrote in clear is never held here.
  */
 import { CLUSTER_NSS, CLUSTER_TYPE_VERSION, CLUSTER_VENDOR } from '../../behaviours/index.ts';
 import type { VcdClient } from '../vcd/client.ts';
 import { VcdError } from '../vcd/errors.ts';
 import { getEntity, listEntities, type RdeEntity } from '../vcd/rde.ts';
-import { updateEntity } from '../vcd/rde-writes.ts';
+import { adoptMasks } from '../vcd/rde-secure-fields.ts';
+import { updateEntity, type UpdatedEntity } from '../vcd/rde-writes.ts';
 import type { ClusterEntity } from './spec.ts';
 
 export type ClusterRde = RdeEntity<ClusterEntity>;
@@ -38,20 +43,9 @@ export class ClusterStore {
       this.#known.delete(id);
       return undefined;
     }
-    // The entity API never returns secure fields; drop whatever placeholder VCD put there.
-    const entity = found.entity.entity ?? ({} as ClusterEntity);
-    const { private: _secret, ...visible } = entity;
-    const stored = { rde: { ...found.entity, entity: visible as ClusterEntity }, etag: found.etag };
-    this.#remember(stored);
+    const stored = { rde: found.entity, etag: found.etag };
+    this.#known.set(id, structuredClone(stored));
     return structuredClone(stored);
-  }
-
-  #remember(stored: StoredCluster): void {
-    const { private: _secret, ...visible } = stored.rde.entity;
-    this.#known.set(
-      stored.rde.id,
-      structuredClone({ rde: { ...stored.rde, entity: visible as ClusterEntity }, etag: stored.etag }),
-    );
   }
 
   forget(id: string): void {
@@ -59,22 +53,30 @@ export class ClusterStore {
   }
 
   /**
-   * Writes the whole entity (secure fields omitted: VCD keeps them); answers the new ETag. Throws on 412.
+   * Writes the whole entity, secure fields as read (a field set to a value replaces it, `null` deletes it); answers
+   * the new ETag with the same `rde`, whose secure values VCD answered masked are masked again. Throws on 412.
    * `hooks: false` (the reconciler's own progress) skips the PostUpdate hook where VCD allows it.
    */
   async write(stored: StoredCluster, options: { hooks?: boolean } = {}): Promise<StoredCluster> {
-    let etag: string | undefined;
+    const known = this.#known.get(stored.rde.id);
+    // Masks read at this ETag, in case the change dropped a secure field instead of setting it to null.
+    const asRead = known && known.etag === stored.etag ? known.rde.entity : undefined;
+    let updated: UpdatedEntity<ClusterEntity> | undefined;
     if (options.hooks === false && this.#hooklessWrites) {
       try {
-        etag = await updateEntity(this.vcd, stored.rde, stored.etag, { invokeHooks: false });
+        updated = await updateEntity(this.vcd, stored.rde, stored.etag, { invokeHooks: false, asRead });
       } catch (error) {
         if (!(error instanceof VcdError) || error.status !== 403) throw error;
         this.#hooklessWrites = false;
       }
     }
-    etag ??= await updateEntity(this.vcd, stored.rde, stored.etag);
-    const written = { rde: stored.rde, etag };
-    this.#remember(written);
+    updated ??= await updateEntity(this.vcd, stored.rde, stored.etag, { asRead });
+    const served = updated.served?.entity;
+    if (served) adoptMasks(stored.rde.entity, served);
+    const written = { rde: stored.rde, etag: updated.etag };
+    if (served && updated.etag) {
+      this.#known.set(stored.rde.id, structuredClone({ rde: updated.served!, etag: updated.etag }));
+    } else this.#known.delete(stored.rde.id);
     return written;
   }
 

@@ -102,10 +102,12 @@ export class ProviderConfig {
           return next;
         }
         try {
+          // `next` is rebuilt from the settings it knows: `asRead` sends back any secure field it left out.
           await updateEntity(
             this.vcd,
             { ...found.rde, entity: next as unknown as Record<string, unknown> },
             found.etag,
+            { asRead: found.rde.entity },
           );
           return next;
         } catch (error) {

@@ -1,29 +1,47 @@
 /**
- * Writes to cluster entities beyond create/delete: an ETag-guarded update (412 when someone else wrote first) and
- * a behaviour invocation (202 + task). VCD keeps secure fields that a PUT omits or masks.
+ * Writes to entities beyond create/delete: an ETag-guarded update (412 when someone else wrote first) and a
+ * behaviour invocation (202 + task). An update sends secure fields back as read (masked from API 38.0, where a PUT
+ * that leaves one out deletes it; see `rde-secure-fields.ts`).
  */
 import type { VcdClient } from './client.ts';
 import type { RdeEntity } from './rde.ts';
+import { keepSecureFields } from './rde-secure-fields.ts';
 import { settle, type TaskWaitOptions, type VcdTask } from './tasks.ts';
 
 const API = '/cloudapi/1.0.0';
 const enc = encodeURIComponent;
 
-/** PUT with `If-Match`; answers the new ETag (read back when VCD does not send one). */
+export interface UpdatedEntity<E> {
+  /** The new ETag (read back when VCD does not send one with its answer). */
+  etag?: string;
+  /** The entity as VCD now serves it: secure fields masked (API 38.0 on) or left out, never in clear. */
+  served?: RdeEntity<E>;
+}
+
+/**
+ * PUT with `If-Match`. `asRead` is the entity's contents as last read at that ETag: masked secure fields it held
+ * that `rde` left out are sent back masked, so VCD keeps them instead of deleting them (set a field to `null` to
+ * delete it).
+ */
 export async function updateEntity<E>(
   client: VcdClient,
   rde: RdeEntity<E>,
   etag: string | undefined,
-  options: { invokeHooks?: boolean } = {},
-): Promise<string | undefined> {
-  const response = await client.put(`${API}/entities/${enc(rde.id)}`, rde, {
+  options: { invokeHooks?: boolean; asRead?: unknown } = {},
+): Promise<UpdatedEntity<E>> {
+  const body =
+    options.asRead === undefined
+      ? rde
+      : { ...rde, entity: keepSecureFields(options.asRead, structuredClone(rde.entity)) };
+  const response = await client.put<RdeEntity<E> | undefined>(`${API}/entities/${enc(rde.id)}`, body, {
     ifMatch: etag,
     retry: 'never',
     query: options.invokeHooks === false ? { invokeHooks: false } : undefined,
   });
-  if (response.etag) return response.etag;
-  const again = await client.get(`${API}/entities/${enc(rde.id)}`);
-  return again.etag;
+  const served = response.body?.entity === undefined ? undefined : response.body;
+  if (response.etag) return { etag: response.etag, served };
+  const again = await client.get<RdeEntity<E>>(`${API}/entities/${enc(rde.id)}`);
+  return { etag: again.etag, served: again.body };
 }
 
 /** Invokes a behaviour on an entity and waits for its task; answers the task. */

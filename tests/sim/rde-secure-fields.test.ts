@@ -152,3 +152,148 @@ describe('RDE restricted fields: protected, private and secure (x-vcloud-restric
     assert.equal(allowed.status, 202);
   });
 });
+
+describe('RDE secure fields: reads and writes by API version (38.0 masks, and a left-out field is deleted)', () => {
+  const v38 = { accept: 'application/json;version=38.1' };
+  const v37 = { accept: 'application/json;version=37.2' };
+  let sim: RunningSimulator;
+  let owner: VcdClient;
+  let type: TestType;
+  before(async () => {
+    sim = await startTestSimulator();
+    const admin = new SimAdmin(sim.url);
+    const provider = await VcdClient.provider(sim.url);
+    type = await defineTestType(provider, { nss: 'safe' });
+    await publishTypeBundle(provider, type);
+    await addRightsToRole(provider, orgIdByName(await admin.state(), 'acme'), 'Kubernetes Cluster Author', [
+      type.rights.fullControl,
+    ]);
+    owner = await VcdClient.login(sim.url, 'acme-author', 'acme');
+  });
+  after(() => sim.close());
+
+  /** A fresh entity holding a secure object with a nested subtree and a secure leaf. */
+  const newEntity = async (name: string) =>
+    (
+      await createEntity(
+        owner,
+        type.typeId,
+        {
+          name,
+          entity: {
+            spec: { name },
+            private: { token: 'token-1', nested: { deep: 'deep-1' } },
+            notes: { secret: 'secret-1', plain: 'visible' },
+          },
+        },
+        '?resolveEntity=true',
+      )
+    ).id;
+  const read = async (id: string, options = v38) =>
+    (await owner.get<EntityJson>(`${cloudapi}/entities/${id}`, options)).body;
+  const write = async (id: string, entity: Record<string, unknown>, options = v38) => {
+    const current = await read(id, options);
+    const put = await owner.put<EntityJson>(`${cloudapi}/entities/${id}`, { ...current, entity }, options);
+    assert.equal(put.status, 200, put.text);
+    return put.body;
+  };
+  const stored = async (id: string) =>
+    (await owner.get<EntityJson>(`${cloudapi}/entities/${id}/fullContents`, v38)).body.entity;
+
+  it('GET at 38.1 masks a secure object as a whole and a secure leaf, in the PUT answer too', async () => {
+    const id = await newEntity('masked');
+    const entity = (await read(id)).entity;
+    assert.equal(entity['private'], '******');
+    assert.deepEqual(entity['notes'], { secret: '******', plain: 'visible' });
+    const answer = await write(id, entity);
+    assert.equal(answer.entity['private'], '******');
+    assert.doesNotMatch(JSON.stringify(answer), /token-1|deep-1|secret-1/);
+  });
+
+  it('PUT at 38.1 with ****** keeps the stored values, a secure subtree included', async () => {
+    const id = await newEntity('kept');
+    const entity = (await read(id)).entity;
+    await write(id, { ...entity, spec: { name: 'kept', size: 3 } });
+    assert.deepEqual(await stored(id), {
+      spec: { name: 'kept', size: 3 },
+      private: { token: 'token-1', nested: { deep: 'deep-1' } },
+      notes: { secret: 'secret-1', plain: 'visible' },
+    });
+  });
+
+  it('PUT at 38.1 with a value replaces it; a secure object is replaced as a whole', async () => {
+    const id = await newEntity('replaced');
+    const entity = (await read(id)).entity;
+    await write(id, { ...entity, private: { token: 'token-2' }, notes: { secret: 'secret-2', plain: 'x' } });
+    const contents = await stored(id);
+    assert.deepEqual(contents['private'], { token: 'token-2' });
+    assert.deepEqual(contents['notes'], { secret: 'secret-2', plain: 'x' });
+  });
+
+  it('PUT at 38.1 without a secure field deletes it, with its subtree', async () => {
+    const id = await newEntity('left-out');
+    const { private: _private, ...entity } = (await read(id)).entity;
+    await write(id, { ...entity, notes: { plain: 'visible' } });
+    const contents = await stored(id);
+    assert.equal(contents['private'], undefined);
+    assert.deepEqual(contents['notes'], { plain: 'visible' });
+  });
+
+  it('PUT at 38.1 with null deletes a secure field', async () => {
+    const id = await newEntity('nulled');
+    const entity = (await read(id)).entity;
+    await write(id, { ...entity, private: null, notes: { secret: null, plain: 'visible' } });
+    const contents = await stored(id);
+    assert.equal('private' in contents, false);
+    assert.deepEqual(contents['notes'], { plain: 'visible' });
+  });
+
+  it('PUT at 38.1 with ****** where nothing is stored stores nothing (guess: not the asterisks)', async () => {
+    const id = await newEntity('never-set');
+    const entity = (await read(id)).entity;
+    await write(id, { ...entity, private: null });
+    await write(id, { ...(await read(id)).entity, private: '******' });
+    assert.equal((await stored(id))['private'], undefined);
+  });
+
+  it('GET at 37.2 omits secure fields, and a PUT at 37.2 that leaves them out keeps them', async () => {
+    const id = await newEntity('older');
+    const entity = (await read(id, v37)).entity;
+    assert.equal('private' in entity, false);
+    assert.deepEqual(entity['notes'], { plain: 'visible' });
+    await write(id, { ...entity, spec: { name: 'older', size: 2 } }, v37);
+    assert.deepEqual(await stored(id), {
+      spec: { name: 'older', size: 2 },
+      private: { token: 'token-1', nested: { deep: 'deep-1' } },
+      notes: { secret: 'secret-1', plain: 'visible' },
+    });
+  });
+
+  it('PUT at 37.2 deletes a secure field only when it is null', async () => {
+    const id = await newEntity('older-null');
+    const entity = (await read(id, v37)).entity;
+    await write(id, { ...entity, private: null }, v37);
+    const contents = await stored(id);
+    assert.equal(contents['private'], undefined);
+    assert.deepEqual(contents['notes'], { secret: 'secret-1', plain: 'visible' });
+  });
+
+  it('PUT at 37.2 takes ****** as a value: the mask means something only from 38.0', async () => {
+    const id = await newEntity('older-mask');
+    const entity = (await read(id, v37)).entity;
+    await write(id, { ...entity, notes: { secret: '******', plain: 'visible' } }, v37);
+    assert.deepEqual((await stored(id))['notes'], { secret: '******', plain: 'visible' });
+  });
+
+  it('POST at 38.1 stores the secure fields sent, in clear for fullContents', async () => {
+    const created = await owner.post(
+      `${cloudapi}/entityTypes/${type.typeId}`,
+      { name: 'posted', entity: { spec: { name: 'posted' }, private: { token: 'token-p' } } },
+      v38,
+    );
+    assert.equal(created.status, 202, created.text);
+    const task = await owner.waitForTask(created.headers.get('location')!);
+    assert.deepEqual((await stored(task.owner.id))['private'], { token: 'token-p' });
+    assert.equal((await read(task.owner.id)).entity['private'], '******');
+  });
+});

@@ -13,7 +13,7 @@ import {
   type EntityType,
   type RdeState,
 } from './rde-state.ts';
-import { readableContents, restrictedPaths } from './restricted-fields.ts';
+import { masksSecureFields, readableContents, restrictedPaths } from './restricted-fields.ts';
 import { validationError } from './schema-validation.ts';
 import { entityAccessLevel, type AccessLevel } from './type-access.ts';
 
@@ -115,7 +115,7 @@ export class DefinedEntities {
   render(entity: DefinedEntity, type: EntityType, level: AccessLevel, apiVersion: string): DefinedEntityJson {
     const contents = readableContents(entity.entity, restrictedPaths(type.schema), {
       fullControl: level >= 3,
-      secure: Number.parseFloat(apiVersion) >= 38 ? 'mask' : 'omit',
+      secure: masksSecureFields(apiVersion) ? 'mask' : 'omit',
     });
     return {
       id: entity.id,

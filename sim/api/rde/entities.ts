@@ -14,7 +14,13 @@ import { hasTypeFullControl } from './entity-types.ts';
 import { grantAccess, accessControlRoutes } from './access-controls.ts';
 import type { LifecycleHooks } from './lifecycle-hooks.ts';
 import { rdeSlice, type DefinedEntity, type EntityType } from './rde-state.ts';
-import { failRestricted, mergeWrite, readableContents, restrictedPaths } from './restricted-fields.ts';
+import {
+  failRestricted,
+  masksSecureFields,
+  mergeWrite,
+  readableContents,
+  restrictedPaths,
+} from './restricted-fields.ts';
 import { aclLevel, assertLevel, entityAccessLevel, levelOf, typeRightNames } from './type-access.ts';
 import { entityUrn, refOfTypeBehavior } from './urns.ts';
 
@@ -98,9 +104,11 @@ export function entitiesRoutes(
     const resolveEntity = booleanQuery(req, 'resolveEntity', false);
     // The creator becomes the owner with a Full Control ACL, so its type right decides.
     const fullControl = has(names.fullControl) || has(names.adminFullControl);
-    const contents = mergeWrite({}, input.entity, restrictedPaths(type.schema), fullControl, (field) =>
-      failRestricted(field, names.fullControl),
-    );
+    const contents = mergeWrite({}, input.entity, restrictedPaths(type.schema), {
+      fullControl,
+      masked: masksSecureFields(req.apiVersion),
+      forbidden: (field) => failRestricted(field, names.fullControl),
+    });
     const now = ctx.clock.iso();
     const entity: DefinedEntity = {
       id: entityUrn(type, ctx.store.ids.uuid()),
@@ -223,13 +231,11 @@ export function entitiesRoutes(
         type = target;
       }
       const names = typeRightNames(type);
-      const contents = mergeWrite(
-        entity.entity,
-        input.entity,
-        restrictedPaths(type.schema),
-        level >= 3,
-        (field) => failRestricted(field, names.fullControl),
-      );
+      const contents = mergeWrite(entity.entity, input.entity, restrictedPaths(type.schema), {
+        fullControl: level >= 3,
+        masked: masksSecureFields(req.apiVersion),
+        forbidden: (field) => failRestricted(field, names.fullControl),
+      });
       if (entity.entityState === 'RESOLVED') {
         const error = entities.validate(type, contents);
         if (error)

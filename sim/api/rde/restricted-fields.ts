@@ -3,10 +3,12 @@ import type { JsonObject, JsonValue } from '../../world/json.ts';
 
 /**
  * Field-level access of RDEs (`x-vcloud-restricted` in the type's schema, SL
- * `rde-access-control.md`): `protected` fields are written only by callers with Full Control of
- * the entity, `private` fields are read and written only by them, and `secure` fields are never
- * returned by the entity API (omitted before API 38.0, masked as `******` from 38.0) and are kept
- * when a PUT omits or masks them.
+ * `documentation/extensibility-platform/defined-entities/rde-access-control.md`): `protected` fields
+ * are written only by callers with Full Control of the entity, `private` fields are read and written
+ * only by them, and `secure` fields (always with one of the others) are never returned by the entity
+ * API: omitted before API 38.0, masked as `******` from 38.0. A marker on an object covers its whole
+ * subtree (CSE 4.2's `vmware:capvcdCluster:1.3.0` marks the objects `spec.vcdKe.secure` and
+ * `status.capvcd.private`, not their leaves).
  */
 export interface RestrictedPath {
   /** Property names from the entity root; `*` stands for every item of an array. */
@@ -17,6 +19,11 @@ export interface RestrictedPath {
 }
 
 export const secureMask = '******';
+
+/** From API 38.0 VCD masks secure fields instead of omitting them, and reads a PUT accordingly. */
+export function masksSecureFields(apiVersion: string): boolean {
+  return Number.parseFloat(apiVersion) >= 38;
+}
 const cache = new WeakMap<object, RestrictedPath[]>();
 
 function markersOf(node: Record<string, unknown>): Set<string> {
@@ -176,20 +183,31 @@ export function readableContents(entity: JsonObject, paths: RestrictedPath[], vi
   return top;
 }
 
+/** How a write treats restricted fields: who writes, and how the request's API version reads secure fields. */
+export interface WriteRules {
+  /** The caller has Full Control of the entity (may write protected and private fields). */
+  fullControl: boolean;
+  /** API 38.0 or later (`masksSecureFields`). */
+  masked: boolean;
+  /** Refuses a change to a field the caller may not write. */
+  forbidden: (field: string) => never;
+}
+
 /**
- * Merges a written entity with the stored one: secure fields omitted or masked keep their value;
- * protected and private fields keep theirs for callers without Full Control, who get 403 when
- * they try to change one. Mutates and returns `written`.
+ * Merges a written entity with the stored one (SL `rde-access-control.md`, "Updating a defined entity
+ * instance with secure fields"). A secure field set to `null` is deleted; any other value replaces it,
+ * except `******` from API 38.0, which keeps the stored value. A secure field left out is kept before
+ * 38.0 and deleted from 38.0. Protected and private fields keep their value for callers without Full
+ * Control, who get 403 when they try to change one. Mutates and returns `written`.
  */
 export function mergeWrite(
   stored: JsonObject,
   written: JsonObject,
   paths: RestrictedPath[],
-  fullControl: boolean,
-  forbidden: (field: string) => never,
+  rules: WriteRules,
 ): JsonObject {
   for (const restricted of paths) {
-    const writable = fullControl || !(restricted.protected || restricted.private);
+    const writable = rules.fullControl || !(restricted.protected || restricted.private);
     const seen = new Set<string>();
     const candidates = [
       ...concretePaths(stored, restricted.path),
@@ -201,7 +219,8 @@ export function mergeWrite(
       seen.add(key);
       const before = getAt(stored, path);
       const after = getAt(written, path);
-      if (restricted.secure && (!after.present || after.value === secureMask)) {
+      // Guess (the doc does not say): a mask where nothing is stored stores nothing, not the asterisks.
+      if (restricted.secure && rules.masked && after.present && after.value === secureMask) {
         setAt(written, path, before.value);
         continue;
       }
@@ -210,9 +229,11 @@ export function mergeWrite(
           setAt(written, path, before.value);
           continue;
         }
-        forbidden(path.join('.'));
+        rules.forbidden(path.join('.'));
       }
-      if (restricted.secure && after.value === null) setAt(written, path, undefined);
+      if (!restricted.secure) continue;
+      if (!after.present && !rules.masked) setAt(written, path, before.value);
+      else if (after.present && after.value === null) setAt(written, path, undefined);
     }
   }
   return written;
