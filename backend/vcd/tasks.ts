@@ -8,7 +8,12 @@ import { VcdError, VcdTaskError } from './errors.ts';
 export interface VcdTask {
   id: string;
   href?: string;
-  status: 'queued' | 'preRunning' | 'running' | 'success' | 'error' | 'aborted';
+  /**
+   * VCD's task states: `postRunning` is a running state to go-vcloud-director (`govcd/task.go`
+   * `isTaskRunning`), and `canceled` ends a task its owner or an administrator canceled (the legacy
+   * TaskType's documented states); anything else unknown is waited on.
+   */
+  status: 'queued' | 'preRunning' | 'running' | 'postRunning' | 'success' | 'error' | 'canceled' | 'aborted';
   operation?: string;
   operationName?: string;
   progress?: number;
@@ -37,6 +42,8 @@ export function taskIdFromLocation(location: string): string {
   return match[1]!;
 }
 
+const endedCode = { error: 'TASK_FAILED', aborted: 'TASK_ABORTED', canceled: 'TASK_CANCELED' } as const;
+
 export async function waitForTask(
   client: VcdClient,
   location: string,
@@ -50,11 +57,11 @@ export async function waitForTask(
   for (;;) {
     const task = (await client.get<VcdTask>(path)).body;
     if (task.status === 'success') return task;
-    if (task.status === 'error' || task.status === 'aborted') {
+    if (task.status === 'error' || task.status === 'aborted' || task.status === 'canceled') {
       throw new VcdTaskError(
         task.id ?? id,
         task.status,
-        task.error?.minorErrorCode ?? (task.status === 'aborted' ? 'TASK_ABORTED' : 'TASK_FAILED'),
+        task.error?.minorErrorCode ?? endedCode[task.status],
         task.error?.message ?? `VCD task ${task.operationName ?? id} ended ${task.status}`,
       );
     }

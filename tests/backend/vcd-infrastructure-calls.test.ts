@@ -4,9 +4,13 @@
  * call a real VCD would not understand either.
  */
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { VcdClient as WorkerClient } from '../../backend/vcd/client.ts';
+import { VcdTaskError } from '../../backend/vcd/errors.ts';
 import { vdcNetworks } from '../../backend/vcd/networks.ts';
+import { waitForTask } from '../../backend/vcd/tasks.ts';
 import type { RunningSimulator } from '../../sim/server.ts';
 import { startTestSimulator, VcdClient } from '../helpers/vcd.ts';
 
@@ -32,5 +36,34 @@ describe('worker infrastructure calls against the simulator', () => {
       'acme-plain-net',
     ]);
     assert.ok(networks.every((network) => network.orgVdc?.id === vdc.id));
+  });
+
+  it('stops waiting for a task that ends canceled, and waits through postRunning', async () => {
+    // The simulator never cancels a task this way, so a one-route server plays VCD's task here.
+    const statuses = ['running', 'postRunning', 'canceled'];
+    let polls = 0;
+    const server = createServer((_req, res) => {
+      const status = statuses[Math.min(polls++, statuses.length - 1)];
+      res.setHeader('content-type', 'application/vnd.vmware.vcloud.task+json');
+      res.end(JSON.stringify({ id: 'urn:vcloud:task:1', status, operationName: 'vappDeploy' }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const client = new WorkerClient({ url, accessToken: 'bearer', apiVersion: '37.2', retries: 0 });
+      const error = await waitForTask(client, `${url}/api/task/1`, {
+        initialPollMs: 1,
+        timeoutMs: 60_000,
+      }).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      assert.ok(error instanceof VcdTaskError, String(error));
+      assert.equal(error.taskStatus, 'canceled');
+      assert.equal(error.minorErrorCode, 'TASK_CANCELED');
+      assert.equal(polls, 3);
+    } finally {
+      server.close();
+    }
   });
 });
