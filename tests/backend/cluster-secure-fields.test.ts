@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { CLUSTER_TYPE_ID } from '../../behaviours/index.ts';
+import { ClusterStore } from '../../backend/clusters/store.ts';
 import type { ClusterEntity, ClusterSecrets } from '../../backend/clusters/spec.ts';
+import { install } from '../../backend/provider/install.ts';
+import { VcdClient } from '../../backend/vcd/client.ts';
+import { getFullContents } from '../../backend/vcd/rde-writes.ts';
+import { settle } from '../../backend/vcd/tasks.ts';
+import { startProviderStack, type ProviderStack } from './install-stack.ts';
 import {
   clusterRequest,
   createCluster,
@@ -81,4 +88,60 @@ describe('a cluster keeps its secure section through the worker status writes at
     assert.equal(response.status, 200, response.text);
     assert.deepEqual((await fullContents()).private, before0);
   });
+});
+
+describe('the cluster store keeps the secure section at API 38.1 and 37.2 (mutate, cached and fresh reads)', () => {
+  let stack: ProviderStack;
+  let serviceToken: string;
+  before(async () => {
+    stack = await startProviderStack();
+    const { settings } = await install({ vcd: stack.vcd, transport: 'mqtt' });
+    serviceToken = settings.vcd.apiToken!;
+  });
+  after(() => stack.close());
+
+  for (const apiVersion of ['38.1', '37.2']) {
+    it(`at ${apiVersion}: three mutations and a direct write leave every secret in place`, async () => {
+      const secrets = { apiToken: `token-${apiVersion}`, bootstrapSecret: `bootstrap-${apiVersion}` };
+      // Created by the worker's account without hooks (no worker runs here): it holds explicit Full Control.
+      const vcd = new VcdClient({ url: stack.sim.url, org: 'System', apiToken: serviceToken, apiVersion });
+      const created = await vcd.post(
+        `/cloudapi/1.0.0/entityTypes/${CLUSTER_TYPE_ID}`,
+        {
+          name: `sealed-${apiVersion.replace('.', '-')}`,
+          entity: { spec: { name: 'sealed' }, private: secrets },
+        },
+        { query: { invokeHooks: false } },
+      );
+      const id = (await settle(vcd, created)).task!.owner!.id;
+      const store = new ClusterStore(vcd);
+      const stored = (await store.read(id))!;
+      assert.equal(stored.rde.entity.private, apiVersion === '38.1' ? '******' : undefined);
+      for (const reason of ['first', 'second', 'third']) {
+        await store.mutate(id, (rde) => {
+          (rde.entity.status ??= {}).message = reason;
+          return true;
+        });
+      }
+      // A write that sets the section (as the bootstrap report does with the kubeconfig), then one more mutation.
+      await store.mutate(id, (rde) => {
+        rde.entity.private = { ...secrets, kubeconfig: 'kind: Config' };
+        return true;
+      });
+      await store.mutate(id, (rde) => {
+        (rde.entity.status ??= {}).message = 'after';
+        return true;
+      });
+      const fresh = (await store.read(id))!;
+      assert.doesNotMatch(
+        JSON.stringify(fresh),
+        /token-|bootstrap-|kind: Config/,
+        'no secret in a read copy',
+      );
+      await store.write(fresh);
+      const contents = await getFullContents<ClusterEntity>(vcd, id);
+      assert.equal(contents.entity.status?.message, 'after');
+      assert.deepEqual(contents.entity.private, { ...secrets, kubeconfig: 'kind: Config' });
+    });
+  }
 });
