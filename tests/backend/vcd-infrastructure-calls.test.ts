@@ -7,24 +7,119 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { VcdClient as WorkerClient } from '../../backend/vcd/client.ts';
+import {
+  createPool,
+  createVirtualService,
+  deletePool,
+  deleteVirtualService,
+  findPool,
+  findVirtualService,
+  getPool,
+  segAssignments,
+  segWithCapacity,
+  updatePool,
+} from '../../backend/vcd/alb.ts';
+import { VcdClient as WorkerClient, type VcdRequestOptions } from '../../backend/vcd/client.ts';
 import { VcdTaskError } from '../../backend/vcd/errors.ts';
+import { albSettings, freeUplinkIps, getEdgeGateway, usesIpSpaces } from '../../backend/vcd/gateways.ts';
+import {
+  allocationFromTask,
+  floatingIpSuggestions,
+  listAllocations,
+  releaseAllocation,
+  startFloatingIpAllocation,
+  updateAllocation,
+} from '../../backend/vcd/ipSpaces.ts';
 import { vdcNetworks } from '../../backend/vcd/networks.ts';
 import { waitForTask } from '../../backend/vcd/tasks.ts';
 import type { RunningSimulator } from '../../sim/server.ts';
 import { startTestSimulator, VcdClient } from '../helpers/vcd.ts';
 
+/** Request fields by object, as go-vcloud-director states them (types/v56/nsxt_types.go, ip_space.go). */
+const sourceFields = {
+  pool: [
+    'id',
+    'name',
+    'description',
+    'gatewayRef',
+    'enabled',
+    'algorithm',
+    'defaultPort',
+    'gracefulTimeoutPeriod',
+    'passiveMonitoringEnabled',
+    'healthMonitors',
+    'members',
+    'memberGroupRef',
+    'caCertificateRefs',
+    'commonNameCheckEnabled',
+    'domainNames',
+    'persistenceProfile',
+    'memberCount',
+    'enabledMemberCount',
+    'upMemberCount',
+    'healthMessage',
+    'virtualServiceRefs',
+    'sslEnabled',
+  ],
+  virtualService: [
+    'id',
+    'name',
+    'description',
+    'enabled',
+    'applicationProfile',
+    'gatewayRef',
+    'loadBalancerPoolRef',
+    'serviceEngineGroupRef',
+    'certificateRef',
+    'servicePorts',
+    'virtualIpAddress',
+    'ipv6VirtualIpAddress',
+    'transparentModeEnabled',
+    'healthStatus',
+    'healthMessage',
+    'detailedHealthMessage',
+  ],
+  allocationRequest: ['prefixLength', 'quantity', 'type', 'value'],
+  allocation: [
+    'id',
+    'description',
+    'orgRef',
+    'type',
+    'usageCategories',
+    'usageState',
+    'value',
+    'usedByRef',
+    'allocationDate',
+  ],
+};
+
+const outside = (body: unknown, known: string[]) =>
+  Object.keys(body as object).filter((key) => !known.includes(key));
+
 describe('worker infrastructure calls against the simulator', () => {
   let sim: RunningSimulator;
   let author: VcdClient;
   let worker: WorkerClient;
+  /** What the worker sent with POST and PUT. */
+  const sent: Array<{ method: string; path: string; body: unknown }> = [];
 
   before(async () => {
     sim = await startTestSimulator();
     author = await VcdClient.login(sim.url, 'acme-author', 'acme');
     worker = new WorkerClient({ url: sim.url, accessToken: author.token, retryBaseMs: 10 });
+    const request = worker.request.bind(worker);
+    worker.request = <T>(options: VcdRequestOptions) => {
+      if (options.method === 'POST' || options.method === 'PUT')
+        sent.push({ method: options.method, path: options.path, body: options.body });
+      return request<T>(options);
+    };
   });
   after(() => sim.close());
+
+  const gatewayNamed = async (name: string) => {
+    const gateways = await author.getAll<{ id: string; name: string }>('/cloudapi/1.0.0/edgeGateways');
+    return getEdgeGateway(worker, gateways.find((gateway) => gateway.name === name)!.id);
+  };
 
   it("lists a VDC's networks with the ownerRef.id filter", async () => {
     const vdcs = await author.getAll<{ id: string; name: string }>('/cloudapi/1.0.0/vdcs');
@@ -65,5 +160,89 @@ describe('worker infrastructure calls against the simulator', () => {
     } finally {
       server.close();
     }
+  });
+
+  it('reads a legacy gateway, finds free uplink IPs, and runs a pool and a virtual service through their tasks', async () => {
+    const gateway = await gatewayNamed('acme-edge-uplink');
+    assert.equal(usesIpSpaces(gateway), false);
+    assert.equal((await albSettings(worker, gateway.id)).enabled, true);
+    const free = await freeUplinkIps(worker, gateway);
+    const primary = gateway.edgeGatewayUplinks[0]!.subnets.values[0]!.primaryIp;
+    assert.ok(free.length > 0 && !free.includes(primary!), 'the primary IP is never offered');
+    const seg = segWithCapacity(await segAssignments(worker, gateway.id));
+    assert.ok(seg, 'a service engine group with room');
+
+    const gatewayRef = { id: gateway.id, name: gateway.name };
+    const poolId = await createPool(worker, {
+      name: 'audit-pool',
+      gatewayRef,
+      enabled: true,
+      algorithm: 'ROUND_ROBIN',
+      defaultPort: 6443,
+      gracefulTimeoutPeriod: 0,
+      healthMonitors: [{ type: 'TCP' }],
+      members: [],
+    });
+    assert.equal((await findPool(worker, gateway.id, 'audit-pool'))?.id, poolId);
+    const pool = await getPool(worker, poolId);
+    assert.ok(pool);
+    // The worker sends a pool back as it read it, with new members.
+    await updatePool(worker, {
+      ...pool,
+      members: [{ ipAddress: '10.10.2.10', port: 6443, enabled: true, ratio: 1 }],
+    });
+    assert.deepEqual(
+      (await getPool(worker, poolId))?.members?.map((member) => member.ipAddress),
+      ['10.10.2.10'],
+    );
+    const serviceId = await createVirtualService(worker, {
+      name: 'audit-vs',
+      enabled: true,
+      applicationProfile: { type: 'L4', systemDefined: true },
+      gatewayRef,
+      loadBalancerPoolRef: { id: poolId },
+      serviceEngineGroupRef: seg.serviceEngineGroupRef,
+      servicePorts: [{ portStart: 6443, tcpUdpProfile: { type: 'TCP_PROXY', systemDefined: true } }],
+      virtualIpAddress: free[0]!,
+    });
+    assert.equal((await findVirtualService(worker, gateway.id, 'audit-vs'))?.id, serviceId);
+    assert.ok(!(await freeUplinkIps(worker, gateway)).includes(free[0]!), 'the VIP is in use now');
+    await deleteVirtualService(worker, serviceId);
+    await deletePool(worker, poolId);
+    await deletePool(worker, poolId); // absent is fine
+    assert.equal(await findPool(worker, gateway.id, 'audit-pool'), undefined);
+
+    for (const call of sent.filter((candidate) => candidate.path.includes('/loadBalancer/pools')))
+      assert.deepEqual(outside(call.body, sourceFields.pool), [], `${call.method} ${call.path}`);
+    for (const call of sent.filter((candidate) => candidate.path.includes('/loadBalancer/virtualServices')))
+      assert.deepEqual(outside(call.body, sourceFields.virtualService), [], `${call.method} ${call.path}`);
+  });
+
+  it('allocates, tags and releases a floating IP through the IP space task', async () => {
+    const gateway = await gatewayNamed('acme-edge-ipspace');
+    assert.equal(usesIpSpaces(gateway), true);
+    const [space] = await floatingIpSuggestions(worker, gateway.id);
+    assert.ok(space, 'the gateway reaches an IP space');
+    const location = await startFloatingIpAllocation(worker, space.ipSpaceRef.id);
+    const allocation = await allocationFromTask(worker, space.ipSpaceRef.id, location);
+    assert.match(allocation.value, /^203\.0\.113\./);
+    await updateAllocation(worker, space.ipSpaceRef.id, allocation, {
+      usageState: 'USED_MANUAL',
+      description: 'audit-claim',
+    });
+    const tagged = (await listAllocations(worker, space.ipSpaceRef.id)).find(
+      (entry) => entry.id === allocation.id,
+    );
+    assert.equal(tagged?.description, 'audit-claim');
+    assert.equal(tagged?.usageState, 'USED_MANUAL');
+    await releaseAllocation(worker, space.ipSpaceRef.id, allocation.id);
+    assert.ok(
+      !(await listAllocations(worker, space.ipSpaceRef.id)).some((entry) => entry.id === allocation.id),
+    );
+
+    const allocate = sent.find((call) => call.path.endsWith('/allocate'));
+    assert.deepEqual(outside(allocate?.body, sourceFields.allocationRequest), []);
+    const update = sent.find((call) => call.method === 'PUT' && call.path.includes('/allocations/'));
+    assert.deepEqual(outside(update?.body, sourceFields.allocation), []);
   });
 });
