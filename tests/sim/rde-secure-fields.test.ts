@@ -109,6 +109,21 @@ describe('RDE restricted fields: protected, private and secure (x-vcloud-restric
     assert.deepEqual(contents['spec'], { name: 'vaulted', size: 2 });
   });
 
+  it('at 38.0 keeps a secure field a caller without Full Control leaves out (it may not delete it)', async () => {
+    const v38 = { accept: 'application/json;version=38.0' };
+    const read = await editor.get<EntityJson>(`${cloudapi}/entities/${entityId}`, v38);
+    assert.deepEqual(read.body.entity['notes'], { secret: '******' });
+    const put = await editor.put<EntityJson>(
+      `${cloudapi}/entities/${entityId}`,
+      { ...read.body, entity: { ...read.body.entity, notes: {} } },
+      v38,
+    );
+    assert.equal(put.status, 200, put.text);
+    const contents = await fullContents();
+    assert.deepEqual(contents['notes'], { secret: 'kubeconfig-abc' });
+    assert.deepEqual(contents['private'], { token: 'refresh-token-123' });
+  });
+
   it('refuses writes of protected fields by callers without Full Control, naming the right', async () => {
     const read = await editor.get<EntityJson>(`${cloudapi}/entities/${entityId}`);
     const put = await editor.put<VcdErrorBody>(`${cloudapi}/entities/${entityId}`, {
