@@ -1,6 +1,7 @@
 /**
  * `cse install`: registers CSE in VCD with a provider API token, idempotently, in dependency order: the API
- * extension and our rights, the cluster entity (interface, behaviours, type, behaviour access), the settings and
+ * extension and our rights, the cluster entity (interface, behaviours, type, behaviour access), CSE 4.2's definitions
+ * where absent, the settings and
  * worker lease types, the rights bundle and global roles, the UI plugin; then the worker settings. Each step looks
  * before it creates, so a second run changes nothing.
  */
@@ -12,6 +13,7 @@ import {
   type ExtensionIdentity,
   type InstallTransport,
 } from './identity.ts';
+import { registerCse42Definitions } from './cse42-definitions.ts';
 import { registerClusterEntity } from './rde-definitions.ts';
 import { registerSystemEntityType, systemEntityTypes } from './system-entity-types.ts';
 import { InstallReport } from './report.ts';
@@ -42,6 +44,7 @@ export async function install(options: InstallOptions): Promise<InstallResult> {
   const vcd = options.vcd;
   const extension = await registerExtension(vcd, options.transport, identity, report);
   await registerClusterEntity(vcd, extension, report);
+  await registerCse42Definitions(vcd, report);
   for (const kind of systemEntityTypes) await registerSystemEntityType(vcd, report, kind);
   await installRolesAndBundle(vcd, identity.name, report);
   await installUiPlugin(vcd, options.pluginZip ?? defaultPluginZip, report);

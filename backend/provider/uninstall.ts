@@ -1,5 +1,6 @@
 /**
- * `cse uninstall`: removes what `cse install` created, in reverse order, and nothing else. It refuses while
+ * `cse uninstall`: removes what `cse install` created, in reverse order, and nothing else; CSE 4.2's definitions
+ * stay, since other clients' clusters are entities of them. It refuses while
  * clusters exist: removing the type would orphan their VMs and load balancers.
  */
 import { CLUSTER_TYPE_ID } from '../../behaviours/index.ts';
@@ -8,6 +9,7 @@ import { getEntityType, listEntities } from '../vcd/rde.ts';
 import { clusterType } from '../api/clusters-read.ts';
 import { removeExtension } from './extension.ts';
 import { defaultExtensionIdentity, defaultPluginZip, type ExtensionIdentity } from './identity.ts';
+import { removalNote } from './cse42-definitions.ts';
 import { removeClusterEntity } from './rde-definitions.ts';
 import { removeSystemEntityType, systemEntityTypes } from './system-entity-types.ts';
 import { InstallReport } from './report.ts';
@@ -41,6 +43,7 @@ export async function uninstall(options: UninstallOptions): Promise<InstallRepor
   await removeUiPlugin(vcd, options.pluginZip ?? defaultPluginZip, report);
   await removeRolesAndBundle(vcd, identity.name, report);
   await removeClusterEntity(vcd, report);
+  report.record("CSE 4.2's RDE types and interfaces", 'skipped', removalNote);
   for (const kind of systemEntityTypes) await removeSystemEntityType(vcd, report, kind);
   await removeTypeEntitlement(vcd, report);
   await revokeWorkerTokens(vcd, identity, report);

@@ -206,9 +206,13 @@ export function behaviorsRoutes(ctx: SimContext): Router {
 
   const accessBase = '/cloudapi/1.0.0/entityTypes/:id/behaviorAccessControls';
   const accessOf = (typeId: string): BehaviorAccess[] => (state().behaviorAccess[typeId] ??= []);
+  // Any existing behaviour may be granted, not only those of the type's interfaces: VMware's CSE 4.2 installation
+  // grants `getFullEntity` of `cse:capvcd:1.0.0` on `vmware:capvcdCluster:1.3.0`, which implements only
+  // `vmware:k8s:1.0.0` (terraform-provider-vcd examples/container-service-extension/v4.2/install/step1/
+  // 3.11-cse-install-2-cse-server-prerequisites.tf, `vcd_rde_type_behavior_acl.capvcd_behavior_acl`).
   const checkBehavior = (entityType: EntityType, behaviorId: string) => {
     const ref = refOfTypeBehavior(behaviorId) ?? behaviorId;
-    if (!ofType(entityType).some((behavior) => behavior.ref === ref))
+    if (!state().behaviors[ref] && !ofType(entityType).some((behavior) => behavior.ref === ref))
       fail('badRequest', {
         reason: `Behavior ${behaviorId} is not a behavior of entity type ${entityType.id}.`,
       });

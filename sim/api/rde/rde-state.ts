@@ -1,4 +1,5 @@
 import { addRight } from '../../world/seed-access.ts';
+import { seedBuiltInInterfaces } from './built-in-interfaces.ts';
 import type { Collection, JsonObject, JsonValue } from '../../world/json.ts';
 import { defineSlice } from '../../world/slices.ts';
 import type { WorldStore } from '../../world/store.ts';
@@ -111,10 +112,11 @@ export const definitionRights = {
   delete: 'Delete custom entity definition',
 } as const;
 
-function seedRdeRights(_state: RdeState, world: World, ids: WorldStore['ids']): void {
+function seedRde(state: RdeState, world: World, ids: WorldStore['ids']): void {
   for (const name of Object.values(definitionRights)) {
     addRight(world, ids, { name, category: 'Custom Entity', providerOnly: true });
   }
+  seedBuiltInInterfaces(state);
 }
 
 export const rdeSlice = defineSlice(
@@ -127,7 +129,7 @@ export const rdeSlice = defineSlice(
     behaviors: {},
     behaviorAccess: {},
   }),
-  seedRdeRights,
+  seedRde,
 );
 
 /**
