@@ -52,7 +52,13 @@ newerRecordFields.orgVdc = ['allocationModel'];
 newerRecordFields.adminOrgVdc = ['allocationModel'];
 newerRecordFields.adminVApp = newerRecordFields.vApp!;
 // go-vcloud-director reads admin VM records with QueryResultVMRecordType too.
-newerRecordFields.adminVM = [...newerRecordFields.vm!, 'isBusy', 'ipAddress', 'isInMaintenanceMode', 'vmSizingPolicyId'];
+newerRecordFields.adminVM = [
+  ...newerRecordFields.vm!,
+  'isBusy',
+  'ipAddress',
+  'isInMaintenanceMode',
+  'vmSizingPolicyId',
+];
 
 /**
  * Left for the helper that owns catalogs and product sections (sim/api/catalogs/): the bindings
@@ -173,6 +179,14 @@ describe('legacy API JSON against @vcd/bindings', () => {
   });
 
   it('the worker powers off and deletes with UndeployVAppParams that fit the bindings', async () => {
+    // A running vApp, whichever way the worker instantiated it, so that the delete must undeploy it.
+    const vApp = await getVApp(worker, vAppId);
+    assert.ok(vApp);
+    if (!vApp.deployed) {
+      const started = await author.post(`${vApp.href}/power/action/powerOn`);
+      assert.equal(started.status, 202, started.text);
+      assert.equal((await author.waitForTask(started.headers.get('location')!)).status, 'success');
+    }
     await deleteVApp(worker, vAppId);
     const undeploy = sentTo('/action/undeploy');
     assert.ok(undeploy, 'the worker powered the vApp off first');
