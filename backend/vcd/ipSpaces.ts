@@ -54,6 +54,23 @@ export async function startFloatingIpAllocation(client: VcdClient, ipSpaceId: st
   return response.location;
 }
 
+/**
+ * The allocations an allocate task reports: go-vcloud-director reads a JSON array `[{id, value, suggestedValue}]`
+ * from the XML task's `ResultContent` text (`govcd/ip_space_allocation.go` `allocateIpSpaceIp`). In the JSON task
+ * that text may come as a string or already as the array; anything else reports nothing.
+ */
+export function allocatedValues(content: unknown): Array<{ id?: string; value?: string }> {
+  let parsed = content;
+  if (typeof content === 'string') {
+    try {
+      parsed = JSON.parse(content);
+    } catch {
+      return [];
+    }
+  }
+  return Array.isArray(parsed) ? parsed.filter((entry) => typeof entry === 'object' && entry !== null) : [];
+}
+
 /** Waits for an allocation task and answers the allocation it made (read back by value). */
 export async function allocationFromTask(
   client: VcdClient,
@@ -62,11 +79,7 @@ export async function allocationFromTask(
   wait?: TaskWaitOptions,
 ): Promise<IpSpaceAllocation> {
   const task = await waitForTask(client, location, wait);
-  const content = task.result?.resultContent;
-  const parsed: unknown = typeof content === 'string' ? JSON.parse(content) : content;
-  const first = Array.isArray(parsed)
-    ? (parsed[0] as { id?: string; value?: string } | undefined)
-    : undefined;
+  const first = allocatedValues(task.result?.resultContent)[0];
   if (!first?.value) throw new VcdError(502, 'NO_ALLOCATION', 'the IP space allocation task returned no IP');
   const found = (await listAllocations(client, ipSpaceId)).find(
     (allocation) => allocation.value === first.value,
