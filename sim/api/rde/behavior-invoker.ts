@@ -66,6 +66,15 @@ function httpStatusOf(code: unknown): number | undefined {
     : undefined;
 }
 
+/**
+ * A `noop` behaviour with this id answers the entity with its secure fields in clear, as `{entity: …}`: CSE 4.2
+ * defines `getFullEntity` so (terraform-provider-vcd `examples/container-service-extension/v4.2/install/step1/
+ * 3.11-cse-install-2-cse-server-prerequisites.tf`) and reads the kubeconfig from its result (go-vcloud-director
+ * `govcd/cse.go` `GetKubeconfig`; terraform-provider-vcd `website/docs/guides/container_service_extension_4_x_cluster_management.html.markdown`).
+ * VMware's no-op documentation says a noop answers null; this answer is a guess from those two clients.
+ */
+const fullEntityBehaviourId = 'getFullEntity';
+
 function noopResult(value: JsonValue | undefined): JsonValue | undefined {
   if (value === undefined || value === null) return undefined;
   return typeof value === 'string' ? value : JSON.stringify(value);
@@ -117,6 +126,9 @@ export class BehaviorInvoker {
               ? error['message']
               : `Behavior ${input.behavior.name} failed.`,
           );
+        }
+        if (execution.id === fullEntityBehaviourId && properties['returnValue'] === undefined) {
+          return JSON.stringify({ entity: input.entity.entity });
         }
         return noopResult(properties['returnValue']);
       }

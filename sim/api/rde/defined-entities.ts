@@ -139,7 +139,11 @@ export class DefinedEntities {
     const direct = behaviors[behaviorId];
     if (!direct) return undefined;
     const ref = direct.ref;
-    if (!type.interfaces.some((iface) => behaviors[ref]?.ownerId === iface)) return undefined;
+    // A behaviour of an interface the type does not implement runs when the type grants access to it: CSE 4.2's
+    // installation grants `getFullEntity` of `cse:capvcd:1.0.0` on `vmware:capvcdCluster:1.3.0` (which implements
+    // only `vmware:k8s:1.0.0`), and go-vcloud-director invokes it on cluster entities (`govcd/cse.go`).
+    const granted = (this.state.behaviorAccess[type.id] ?? []).some((entry) => entry.behaviorId === ref);
+    if (!granted && !type.interfaces.some((iface) => behaviors[ref]?.ownerId === iface)) return undefined;
     if (direct.ownerId === type.id) return direct;
     if (direct.ownerId !== behaviors[ref]?.ownerId) return undefined; // another type's override
     return (
