@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RunningSimulator } from '../../sim/server.ts';
-import { startTestSimulator, VcdClient } from '../helpers/vcd.ts';
-import { byName } from './support/infra.ts';
+import { VcdClient } from '../helpers/vcd.ts';
+import { byName, createVApp, startFastSimulator, tenantFixture } from './support/infra.ts';
 
 /** model_vdc_network.go, CAPVCD vendor/…/cloud-provider-for-cloud-director/pkg/vcdswaggerclient_37_2. */
 const vdcNetworkFields = [
@@ -73,6 +73,20 @@ const computePolicyV2Fields = [
   'vgpuProfiles',
 ];
 
+/** model_allocated_ip_address.go (and its allocation type enum) in CPI's vcdswaggerclient_37_2. */
+const allocatedIpAddressFields = [
+  'id',
+  'entityId',
+  'entityName',
+  'vAppName',
+  'ipAddress',
+  'deployed',
+  'allocationType',
+  'networkRef',
+  'orgRef',
+];
+const allocationTypes = ['VM_ALLOCATED', 'NAT_ROUTED', 'VSM_ALLOCATED'];
+
 /** model_org_vdc.go in CPI's vcdswaggerclient_37_2 (`GET /1.0.0/vdcs`, api_vdc.go QueryVdcs). */
 const orgVdcFields = ['id', 'name', 'description', 'allocationType', 'org'];
 
@@ -88,7 +102,7 @@ describe('cloudapi field names', () => {
   let acme: VcdClient;
 
   before(async () => {
-    sim = await startTestSimulator();
+    sim = await startFastSimulator();
     acme = await VcdClient.login(sim.url, 'acme-admin', 'acme');
   });
   after(() => sim.close());
@@ -122,5 +136,19 @@ describe('cloudapi field names', () => {
     assert.equal(ipv4.length, 1);
     assert.deepEqual(unknownFields(ipv4, floatingIpSuggestionFields), []);
     assert.deepEqual(await suggestions(`gatewayId==${gateway.id};ipType==IPV6`), []);
+  });
+
+  it("a network's allocated IP addresses use AllocatedIpAddress names and allocation types", async () => {
+    const fixture = await tenantFixture(acme, 'acme');
+    const { vApp } = await createVApp(acme, fixture, { name: 'field-names' });
+    const network = await byName(acme, '/cloudapi/1.0.0/orgVdcNetworks', 'acme-k8s-net');
+    const allocated = await acme.getAll<{ entityName: string; vAppName: string; allocationType: string }>(
+      `/cloudapi/1.0.0/orgVdcNetworks/${network.id}/allocatedIpAddresses`,
+    );
+    assert.deepEqual(unknownFields(allocated, allocatedIpAddressFields), []);
+    const mine = allocated.find((entry) => entry.vAppName === 'field-names');
+    assert.ok(mine, JSON.stringify(allocated));
+    assert.equal(mine.entityName, vApp.children.vm[0]!.name);
+    assert.ok(allocationTypes.includes(mine.allocationType), mine.allocationType);
   });
 });

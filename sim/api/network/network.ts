@@ -9,6 +9,7 @@ import type { EdgeGateway, OrgVdcNetwork, Subnet } from '../../world/networking.
 import type { World } from '../../world/world.ts';
 import { gatewayRangeIps, usedIpAddresses } from './gateway-ips.ts';
 import { ipsInUse } from './ip-pool.ts';
+import { vAppsSlice } from '../../world/vapps.ts';
 
 const networkViewRight = 'Organization vDC Network: View Properties';
 const gatewayViewRight = 'Organization vDC Gateway: View';
@@ -111,11 +112,18 @@ export function networkArea(ctx: SimContext): Router {
   router.get(`${base}/orgVdcNetworks/:id/allocatedIpAddresses`, (req, res) => {
     const principal = withRight(req, networkViewRight, 'view org VDC network');
     const network = findNetwork(principal, ctx.store.world, req.params.id);
+    // AllocatedIpAddress (model_allocated_ip_address.go in CPI's vcdswaggerclient_37_2): a VM NIC's
+    // address is VM_ALLOCATED; the entity is named by id and name, with its vApp's name.
+    const vApps = vAppsSlice.of(ctx.store.world).vApps;
     const entries = [...ipsInUse(ctx.store.world, network.id)].map(([ipAddress, vm]) => ({
+      entityId: vm.id,
+      entityName: vm.name,
+      vAppName: vApps[vm.vAppId]?.name ?? null,
       ipAddress,
-      allocationType: 'VSM_ALLOCATED',
       deployed: vm.deployed,
-      entityRef: { id: vm.id, name: vm.name },
+      allocationType: 'VM_ALLOCATED',
+      networkRef: { id: network.id, name: network.name },
+      orgRef: network.orgRef,
     }));
     res.json(pageOf(req, res, entries, { defaultSort: 'ipAddress' }));
   });
