@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { contourArtifact } from '../sim/infra/artifacts/contour.ts';
+import { simulatorAddonEnvironment } from '../backend/cli/commands/start.ts';
 import { logPath, startChild, type BenchChild } from './lib/child-process.ts';
 import { chainClasses, criticalPath, type CriticalPath, type LatencySettings } from './lib/create-chain.ts';
 import { deleteAll, runCreates, type ClusterRun, type PlannedCluster } from './lib/create-run.ts';
@@ -164,6 +165,7 @@ try {
       CSE_HTTP_PORT: '0',
       CSE_CLUSTERS_CONTOUR_URL: contour.url,
       CSE_CLUSTERS_CONTOUR_SHA256: contour.sha256,
+      ...simulatorAddonEnvironment(simUrl),
     },
     logFile: logPath(logDir, 'worker'),
   });

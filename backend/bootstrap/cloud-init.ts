@@ -13,6 +13,13 @@ import {
 } from './egress.ts';
 import { clusterctlConfig, clusterctlRepositoryFiles, type RepositoryFile } from './clusterctl-repository.ts';
 import { bootstrapHelperScript } from './helper-script.ts';
+import {
+  addonNames,
+  addonRollouts,
+  renderVcdAddonConfig,
+  type AddonName,
+  type AddonSource,
+} from '../addons/vcd-addons.ts';
 import { InputChecks, inputPatterns } from './input-checks.ts';
 import { BOOTSTRAP_SECRET_HEADER, bootstrapPhases, type BootstrapPhaseName } from './phases.ts';
 
@@ -26,6 +33,9 @@ export const bootstrapPaths = {
   clusterctlConfig: '/opt/cse/clusterctl.yaml',
   kindKubeconfig: '/opt/cse/kind.kubeconfig',
   workloadKubeconfig: '/opt/cse/workload.kubeconfig',
+  /** The cluster's CPI/CSI configuration and the `vcloud-basic-auth` Secret (holds the refresh token). */
+  addonConfig: '/opt/cse/addons/vcd-config.yaml',
+  addonDir: '/opt/cse/addons',
   stateDir: '/var/lib/cse-bootstrap',
   log: '/var/log/cse-bootstrap.log',
 } as const;
@@ -106,8 +116,11 @@ export interface BootstrapInput {
    * and cert-manager from a local copy of it instead of GitHub (air-gapped sites).
    */
   componentsMirror?: string;
-  /** Manifests (CNI, CPI, CSI) applied to the workload cluster before the pivot. */
-  addonManifests?: string[];
+  /**
+   * The CNI, CPI and CSI release manifests (each checked by sha256 on the VM) and the cluster's VCD coordinates
+   * for their configuration; applied to the workload cluster before waiting for Ready nodes and before the pivot.
+   */
+  addons?: { sources: AddonSource[]; orgVdc: string; network: string };
   /** Per-phase limits in seconds, overriding `bootstrapPhases`. */
   phaseTimeouts?: Partial<Record<BootstrapPhaseName, number>>;
   /** The provider's proxy and trusted CA certificates. */
@@ -127,7 +140,8 @@ export interface BootstrapSettings {
   providerImageRegistry?: string;
   /** The local clusterctl repository the VM downloads from the components mirror, when one is configured. */
   clusterctlRepository?: { mirror: string; files: Array<Pick<RepositoryFile, 'url' | 'path'>> };
-  addonManifests: string[];
+  /** Add-on manifests in the order they are applied; each downloaded to `file` and refused unless its sha256 matches. */
+  addons: Array<AddonSource & { file: string; rollout: { kind: string; name: string; namespace: string } }>;
   /** Environment of the helper and its commands: the provider's proxy variables. */
   environment: Record<string, string>;
   kindClusterName: string;
@@ -138,6 +152,7 @@ export interface BootstrapSettings {
     clusterctlConfig: string;
     kindKubeconfig: string;
     workloadKubeconfig: string;
+    addonConfig: string;
     stateDir: string;
     log: string;
   };
@@ -233,9 +248,22 @@ function checkInput(
       'a registry host and path',
     );
   }
-  (input.addonManifests ?? []).forEach((url, index) =>
-    checks.match(`addonManifests[${index}]`, url, p.url, 'an http(s) URL'),
-  );
+  (input.addons?.sources ?? []).forEach((source, index) => {
+    checks.check(
+      `addons[${index}].name`,
+      addonNames.includes(source.name),
+      `must be one of ${addonNames.join(', ')}`,
+    );
+    checks.match(`addons[${index}].url`, source.url, p.url, 'an http(s) URL');
+    checks.match(`addons[${index}].version`, source.version, p.version, 'a version such as v1.2.3');
+    checks.match(`addons[${index}].sha256`, source.sha256, /^[0-9a-f]{64}$/, '64 lowercase hex digits');
+  });
+  const names = (input.addons?.sources ?? []).map((source) => source.name);
+  checks.check('addons', new Set(names).size === names.length, 'must name each add-on once');
+  if (input.addons) {
+    checks.present('addons.orgVdc', input.addons.orgVdc, 256);
+    checks.present('addons.network', input.addons.network, 256);
+  }
   for (const [phase, seconds] of Object.entries(input.phaseTimeouts ?? {})) {
     const known = bootstrapPhases.some((entry) => entry.name === phase);
     checks.check(
@@ -278,7 +306,11 @@ export function buildBootstrapSettings(input: BootstrapInput): BootstrapSettings
           },
         }
       : {}),
-    addonManifests: [...(input.addonManifests ?? [])],
+    addons: orderedAddons(input.addons?.sources ?? []).map((source) => ({
+      ...source,
+      file: `${paths.addonDir}/${source.name}.yaml`,
+      rollout: { ...addonRollouts[source.name], namespace: 'kube-system' },
+    })),
     environment: proxyEnvironment(input.egress?.proxy),
     kindClusterName: KIND_CLUSTER_NAME,
     files: {
@@ -288,6 +320,7 @@ export function buildBootstrapSettings(input: BootstrapInput): BootstrapSettings
       clusterctlConfig: paths.clusterctlConfig,
       kindKubeconfig: paths.kindKubeconfig,
       workloadKubeconfig: paths.workloadKubeconfig,
+      addonConfig: paths.addonConfig,
       stateDir: paths.stateDir,
       log: paths.log,
     },
@@ -297,6 +330,12 @@ export function buildBootstrapSettings(input: BootstrapInput): BootstrapSettings
       description: phase.description,
     })),
   };
+}
+
+/** CNI first, then CPI, then CSI, whatever order the provider listed them in. */
+function orderedAddons(sources: readonly AddonSource[]): AddonSource[] {
+  const rank = (name: AddonName) => addonNames.indexOf(name);
+  return [...sources].sort((a, b) => rank(a.name) - rank(b.name));
 }
 
 /** The commands, in order. Every item is a constant, a fixed path, or a value `checkInput` matched to a pattern. */
@@ -403,8 +442,28 @@ function bootstrapCommands(settings: BootstrapSettings): string[][] {
     report('control-plane-ready'),
     run('kubeconfig-ready', helper, 'fetch-kubeconfig'),
     report('kubeconfig-ready', '--kubeconfig', paths.workloadKubeconfig),
-    ...settings.addonManifests.map((url) =>
-      run('addons-applied', 'kubectl', ...workload, 'apply', '-f', url),
+    // The cluster's configuration and Secret first (the CPI and CSI pods mount them), then each release manifest
+    // as downloaded and checked by the helper, then wait until each add-on's workload rolled out: the CNI before
+    // nodes can be Ready, the CPI before they lose the uninitialized taint (CAPVCD docs/CRS.md).
+    ...(settings.addons.length
+      ? [run('addons-applied', 'kubectl', ...workload, 'apply', '-f', paths.addonConfig)]
+      : []),
+    ...settings.addons.flatMap((addon) => [
+      run('addons-applied', helper, 'fetch-addon', addon.name),
+      run('addons-applied', 'kubectl', ...workload, 'apply', '-f', addon.file),
+    ]),
+    ...settings.addons.map((addon) =>
+      run(
+        'addons-applied',
+        'kubectl',
+        ...workload,
+        'rollout',
+        'status',
+        '--namespace',
+        addon.rollout.namespace,
+        `${addon.rollout.kind}/${addon.rollout.name}`,
+        `--timeout=${limit('addons-applied')}`,
+      ),
     ),
     report('addons-applied'),
     run(
@@ -457,6 +516,24 @@ export function buildBootstrapCloudConfig(input: BootstrapInput): CloudConfig {
       file(paths.apiToken, `${input.apiToken}\n`, '0600'),
       // The manifest holds the credentials Secret, so it is as private as the token.
       file(paths.capiYaml, input.capiYaml, '0600'),
+      // The refresh token reaches the workload cluster only as the vcloud-basic-auth Secret in this file.
+      ...(input.addons?.sources.length
+        ? [
+            file(
+              paths.addonConfig,
+              renderVcdAddonConfig({
+                vcdUrl: input.vcd.url,
+                org: input.vcd.org,
+                orgVdc: input.addons.orgVdc,
+                network: input.addons.network,
+                clusterName: input.clusterName,
+                clusterId: input.clusterId,
+                refreshToken: input.apiToken,
+              }),
+              '0600',
+            ),
+          ]
+        : []),
       file(
         paths.clusterctlConfig,
         stringify(

@@ -6,6 +6,8 @@
  *                                             report the phase as failed (with the output's tail) and stop the rest
  *   cse-bootstrap report <phase> [--kubeconfig FILE]   report the phase as succeeded
  *   cse-bootstrap fetch-kubeconfig            write the workload cluster's kubeconfig (clusterctl get kubeconfig)
+ *   cse-bootstrap fetch-addon <name>          download an add-on manifest (settings `addons`) to its file, refusing it
+ *                                             unless its sha256 is the configured one
  *
  * Reports go to the settings' report URL with a bearer token obtained from the owner's API token and the one-time
  * secret in its header. Python 3 is on every image that runs cloud-init, which is itself written in Python.
@@ -14,6 +16,7 @@
  */
 export const bootstrapHelperScript = `#!/usr/bin/env python3
 """CSE bootstrap helper: runs the bootstrap phases and reports them to CSE through VCD."""
+import hashlib
 import json
 import os
 import subprocess
@@ -169,6 +172,31 @@ def fetch_kubeconfig(settings):
     return 0
 
 
+def fetch_addon(settings, name):
+    addon = next((entry for entry in settings.get("addons", []) if entry["name"] == name), None)
+    if addon is None:
+        sys.stderr.write("no add-on named %s in the settings\n" % name)
+        return 2
+    request = urllib.request.Request(addon["url"], headers={"Accept": "*/*"})
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            body = response.read()
+    except (OSError, ValueError) as error:
+        sys.stderr.write("cannot download the %s manifest from %s: %s\n" % (name, addon["url"], error))
+        return 1
+    digest = hashlib.sha256(body).hexdigest()
+    if digest != addon["sha256"]:
+        sys.stderr.write(
+            "the %s manifest from %s has sha256 %s, not the configured %s; refusing to apply it\n"
+            % (name, addon["url"], digest, addon["sha256"])
+        )
+        return 1
+    os.makedirs(os.path.dirname(addon["file"]), mode=0o755, exist_ok=True)
+    with open(addon["file"], "wb") as handle:
+        handle.write(body)
+    return 0
+
+
 def main(args):
     settings = load_settings()
     # The provider's proxy, for the commands and for this helper's own reports.
@@ -181,7 +209,9 @@ def main(args):
         return report(settings, args[1], args[3])
     if args == ["fetch-kubeconfig"]:
         return fetch_kubeconfig(settings)
-    sys.stderr.write("usage: cse-bootstrap run PHASE -- COMMAND... | report PHASE [--kubeconfig FILE] | fetch-kubeconfig\\n")
+    if len(args) == 2 and args[0] == "fetch-addon":
+        return fetch_addon(settings, args[1])
+    sys.stderr.write("usage: cse-bootstrap run PHASE -- COMMAND... | report PHASE [--kubeconfig FILE] | fetch-kubeconfig | fetch-addon NAME\\n")
     return 2
 
 

@@ -36,7 +36,7 @@ export const bootstrapPhases = [
   {
     name: 'addons-applied',
     timeoutSeconds: 600,
-    description: 'The configured add-on manifests (CNI, CPI, CSI) are applied.',
+    description: 'The CNI, CPI and CSI are applied and rolled out (Antrea agent, CPI, CSI controller).',
   },
   {
     name: 'nodes-ready',

@@ -6,6 +6,7 @@
 import type { ClustersConfig } from '../config/clusters-schema.ts';
 import { bootstrapPhases, type BootstrapPhaseName } from '../bootstrap/phases.ts';
 import { defaultBootstrapComponents, type BootstrapComponents } from '../bootstrap/cloud-init.ts';
+import { addonNames, type AddonSource } from '../addons/vcd-addons.ts';
 
 export interface ContourSource {
   /** Release manifest URL (used when `file` is absent). */
@@ -26,6 +27,8 @@ export interface ProviderSettings {
   vcdUrlForClusters: string;
   bootstrap: { catalog?: string; template: string; sizingPolicy: string };
   components: BootstrapComponents;
+  /** CNI, CPI and CSI release manifests the bootstrap applies (none configured: none applied). */
+  addons: AddonSource[];
   contour: ContourSource;
   /** Seconds per bootstrap phase. */
   phaseTimeouts: Record<BootstrapPhaseName, number>;
@@ -54,6 +57,10 @@ export function providerSettingsFromConfig(config: ClustersConfig, vcdUrl: strin
       sizingPolicy: config.bootstrap.sizingPolicy,
     },
     components: defaultBootstrapComponents,
+    addons: addonNames.flatMap((name) => {
+      const source = config.addons[name];
+      return source ? [{ name, ...source }] : [];
+    }),
     contour: { ...config.contour },
     phaseTimeouts: Object.fromEntries(
       bootstrapPhases.map((phase) => [phase.name, Math.max(1, Math.ceil(phase.timeoutSeconds * scale))]),

@@ -26,6 +26,16 @@ const optionalText = z
   .optional()
   .transform((value) => (value === '' ? undefined : value));
 
+/** A release manifest the bootstrap VM downloads and applies only when its sha256 matches. */
+const addonManifest = z
+  .object({
+    url: z.string().url('must be an absolute URL'),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
+    version: z.string().regex(/^v?\d+\.\d+\.\d+[-+.\w]*$/, 'must be a version such as v1.2.3'),
+  })
+  .strict()
+  .optional();
+
 export const clustersConfigSchema = z
   .object({
     /** Lease holder name of this replica; defaults to `<host>-<pid>-<random>`. */
@@ -63,6 +73,8 @@ export const clustersConfigSchema = z
       })
       .strict()
       .default({}),
+    /** CNI (Antrea), CPI and CSI manifests; a cluster gets each one configured (none: no add-on). */
+    addons: z.object({ antrea: addonManifest, cpi: addonManifest, csi: addonManifest }).strict().default({}),
     contour: z
       .object({
         /** Release manifest URL; ignored when `file` is set. */

@@ -13,6 +13,7 @@ import { defaultBootstrapComponents } from '../bootstrap/cloud-init.ts';
 import { egressProblems } from '../bootstrap/egress.ts';
 import type { ClustersConfig } from '../config/clusters-schema.ts';
 import type { ProviderSettings } from '../clusters/provider-settings.ts';
+import type { AddonName, AddonSource } from '../addons/vcd-addons.ts';
 
 export interface SettingsDocument {
   registry: {
@@ -30,6 +31,10 @@ export interface SettingsDocument {
     capvcd: string;
     kubectl: string;
     certManager?: string;
+    /** CSE 4.2's VCDKEConfig `K8Config.cni`/`cpi`/`csi`: release manifests the bootstrap applies. */
+    cni?: AddonManifestSetting & { name: 'antrea' };
+    cpi?: AddonManifestSetting;
+    csi?: AddonManifestSetting;
     contour: {
       version: string;
       manifestUrl: string;
@@ -42,6 +47,12 @@ export interface SettingsDocument {
   phaseTimeouts: Partial<Record<BootstrapPhaseName, number>>;
   proxy: { httpProxy?: string; httpsProxy?: string; noProxy?: string[] };
   trustedCertificates: { name: string; pem: string }[];
+}
+
+export interface AddonManifestSetting {
+  version: string;
+  manifestUrl: string;
+  sha256: string;
 }
 
 export interface SettingsProblem {
@@ -160,6 +171,11 @@ export function settingsFromConfig(config: ClustersConfig): SettingsDocument {
       capvcd: components.capvcd,
       kubectl: components.kubectl,
       ...(components.certManager ? { certManager: components.certManager } : {}),
+      ...(config.addons.antrea
+        ? { cni: { name: 'antrea' as const, ...addonSetting(config.addons.antrea) } }
+        : {}),
+      ...(config.addons.cpi ? { cpi: addonSetting(config.addons.cpi) } : {}),
+      ...(config.addons.csi ? { csi: addonSetting(config.addons.csi) } : {}),
       contour: {
         version: config.contour.version,
         manifestUrl: config.contour.url,
@@ -172,6 +188,22 @@ export function settingsFromConfig(config: ClustersConfig): SettingsDocument {
     proxy: {},
     trustedCertificates: [],
   };
+}
+
+function addonSetting(source: { version: string; url: string; sha256: string }): AddonManifestSetting {
+  return { version: source.version, manifestUrl: source.url, sha256: source.sha256 };
+}
+
+/** The add-on manifests of a settings document, as the bootstrap takes them. */
+export function addonSources(components: SettingsDocument['components']): AddonSource[] {
+  const entries: Array<[AddonName, AddonManifestSetting | undefined]> = [
+    ['antrea', components.cni],
+    ['cpi', components.cpi],
+    ['csi', components.csi],
+  ];
+  return entries.flatMap(([name, setting]) =>
+    setting ? [{ name, version: setting.version, url: setting.manifestUrl, sha256: setting.sha256 }] : [],
+  );
 }
 
 /**
@@ -201,6 +233,7 @@ export function toProviderSettings(
       kubectl: document.components.kubectl,
       ...(document.components.certManager ? { certManager: document.components.certManager } : {}),
     },
+    addons: addonSources(document.components),
     contour: {
       url: contour.manifestUrl,
       file: contour.manifestFile,

@@ -4,7 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
+import { defaultStorageClass, renderDefaultStorageClass } from '../../backend/addons/storage-class.ts';
+import { bootstrapHelperScript } from '../../backend/bootstrap/helper-script.ts';
 import {
   bootstrapPaths,
   buildBootstrapCloudConfig,
@@ -28,7 +30,18 @@ function input(overrides: Partial<BootstrapInput> = {}): BootstrapInput {
     capiYaml: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo-ns\n',
     apiToken: 'owner-refresh-token',
     reportSecret: SECRET,
-    addonManifests: ['https://mirror.example.com/antrea/v1.13.1/antrea.yml'],
+    addons: {
+      sources: [
+        {
+          name: 'antrea',
+          version: 'v1.15.1',
+          url: 'https://mirror.example.com/antrea/v1.15.1/antrea.yml',
+          sha256: 'a'.repeat(64),
+        },
+      ],
+      orgVdc: 'tenant1-vdc',
+      network: 'k8s-net',
+    },
     ...overrides,
   };
 }
@@ -87,6 +100,7 @@ describe('the bootstrap cloud-init', () => {
       [bootstrapPaths.reportSecret]: '0600',
       [bootstrapPaths.apiToken]: '0600',
       [bootstrapPaths.capiYaml]: '0600',
+      [bootstrapPaths.addonConfig]: '0600',
       [bootstrapPaths.clusterctlConfig]: '0644',
     });
   });
@@ -156,7 +170,7 @@ describe('the bootstrap cloud-init', () => {
       'clusterctl init --kubeconfig /opt/cse/kind.kubeconfig --core cluster-api:v1.7.9 --bootstrap kubeadm:v1.7.9 --control-plane kubeadm:v1.7.9 --infrastructure vcd:v1.3.2',
       'kubectl --kubeconfig /opt/cse/kind.kubeconfig apply -f /opt/cse/cluster.yaml',
       '--for=condition=ControlPlaneInitialized --timeout=1800s cluster/demo',
-      'kubectl --kubeconfig /opt/cse/workload.kubeconfig apply -f https://mirror.example.com/antrea/v1.13.1/antrea.yml',
+      '/opt/cse/bin/cse-bootstrap fetch-addon antrea',
       'clusterctl init --kubeconfig /opt/cse/workload.kubeconfig',
       'clusterctl move --kubeconfig /opt/cse/kind.kubeconfig --to-kubeconfig /opt/cse/workload.kubeconfig --namespace demo-ns',
     ];
@@ -206,7 +220,23 @@ describe('hostile values', () => {
       ],
       ['binaryMirror', (value) => ({ binaryMirror: `https://mirror.example.com/${value}` })],
       ['providerImageRegistry', (value) => ({ providerImageRegistry: `registry.example.com/${value}` })],
-      ['addonManifests[0]', (value) => ({ addonManifests: [`https://example.com/${value}.yaml`] })],
+      [
+        'addons[0].url',
+        (value) => ({
+          addons: {
+            sources: [
+              {
+                name: 'cpi',
+                version: 'v1.6.0',
+                url: `https://example.com/${value}.yaml`,
+                sha256: 'b'.repeat(64),
+              },
+            ],
+            orgVdc: 'vdc',
+            network: 'net',
+          },
+        }),
+      ],
       ['vcd.url', (value) => ({ vcd: { url: `https://vcd.example.com/${value}`, org: 'tenant1' } })],
     ];
     for (const [field, build] of place) {
@@ -364,7 +394,7 @@ describe('the bootstrap cloud-init on an air-gapped site (components mirror)', (
     binaryMirror: mirror,
     componentsMirror: mirror,
     providerImageRegistry: 'registry.example.com/capi',
-    addonManifests: [],
+    addons: undefined,
   });
   const text = renderBootstrapCloudInit(airGapped);
   const extracted = extractCloudInit(text);
@@ -460,5 +490,194 @@ describe('the bootstrap cloud-init on an air-gapped site (components mirror)', (
         bad,
       );
     }
+  });
+});
+
+interface KubeDocument {
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  data: Record<string, string>;
+}
+
+describe('the bootstrap cloud-init with CNI, CPI and CSI', () => {
+  const token = 'owner-refresh-token';
+  const sha = (c: string) => c.repeat(64);
+  const sources = [
+    {
+      name: 'csi' as const,
+      version: 'v1.6.0',
+      url: 'https://mirror.example.com/csi/v1.6.0/csi.yaml',
+      sha256: sha('c'),
+    },
+    {
+      name: 'antrea' as const,
+      version: 'v1.15.1',
+      url: 'https://mirror.example.com/antrea/v1.15.1/antrea.yml',
+      sha256: sha('a'),
+    },
+    {
+      name: 'cpi' as const,
+      version: 'v1.6.0',
+      url: 'https://mirror.example.com/cpi/v1.6.0/ccm.yaml',
+      sha256: sha('b'),
+    },
+  ];
+  const text = renderBootstrapCloudInit(
+    input({ apiToken: token, addons: { sources, orgVdc: 'tenant1-vdc', network: 'k8s-net' } }),
+  );
+  const extracted = extractCloudInit(text);
+  const commands = extracted.runcmd.filter((argv): argv is string[] => Array.isArray(argv));
+  const indexOf = (predicate: (argv: string[]) => boolean) => commands.findIndex(predicate);
+
+  it('applies the cluster configuration, then Antrea, CPI and CSI, after the kubeconfig and before nodes-ready', () => {
+    const addonCommands = commands
+      .filter((argv) => argv[1] === 'run' && argv[2] === 'addons-applied')
+      .map((argv) => argv.slice(4).join(' '));
+    const workload = `--kubeconfig ${bootstrapPaths.workloadKubeconfig}`;
+    assert.deepEqual(addonCommands, [
+      `kubectl ${workload} apply -f ${bootstrapPaths.addonConfig}`,
+      `${bootstrapPaths.helper} fetch-addon antrea`,
+      `kubectl ${workload} apply -f /opt/cse/addons/antrea.yaml`,
+      `${bootstrapPaths.helper} fetch-addon cpi`,
+      `kubectl ${workload} apply -f /opt/cse/addons/cpi.yaml`,
+      `${bootstrapPaths.helper} fetch-addon csi`,
+      `kubectl ${workload} apply -f /opt/cse/addons/csi.yaml`,
+      `kubectl ${workload} rollout status --namespace kube-system daemonset/antrea-agent --timeout=600s`,
+      `kubectl ${workload} rollout status --namespace kube-system deployment/vmware-cloud-director-ccm --timeout=600s`,
+      `kubectl ${workload} rollout status --namespace kube-system deployment/csi-vcd-controllerplugin --timeout=600s`,
+    ]);
+    const kubeconfig = indexOf((argv) => argv.includes('fetch-kubeconfig'));
+    const firstAddon = indexOf((argv) => argv[2] === 'addons-applied');
+    const nodesReady = indexOf((argv) => argv[2] === 'nodes-ready');
+    const move = indexOf((argv) => argv.includes('move'));
+    assert.ok(kubeconfig < firstAddon && firstAddon < nodesReady && nodesReady < move);
+  });
+
+  it('keeps the sha256 of each manifest in the settings for the helper to check', () => {
+    const addons = extracted.settings!.addons;
+    assert.deepEqual(
+      addons.map((addon) => [addon.name, addon.sha256, addon.file]),
+      [
+        ['antrea', sha('a'), '/opt/cse/addons/antrea.yaml'],
+        ['cpi', sha('b'), '/opt/cse/addons/cpi.yaml'],
+        ['csi', sha('c'), '/opt/cse/addons/csi.yaml'],
+      ],
+    );
+    assert.match(bootstrapHelperScript, /hashlib\.sha256\(body\)\.hexdigest\(\)/);
+    assert.match(bootstrapHelperScript, /refusing to apply it/);
+  });
+
+  it('puts the refresh token only in the 0600 vcloud-basic-auth Secret, never on a command line', () => {
+    const file = extracted.files.get(bootstrapPaths.addonConfig)!;
+    assert.equal(file.permissions, '0600');
+    const objects = parseAllDocuments(file.content).map((doc) => doc.toJS() as KubeDocument);
+    const secret = objects.find((object) => object['kind'] === 'Secret')!;
+    assert.equal(secret['metadata'].name, 'vcloud-basic-auth');
+    assert.equal(secret['metadata'].namespace, 'kube-system');
+    assert.equal(Buffer.from(secret['data'].refreshToken, 'base64').toString(), token);
+    for (const argv of commands) assert.ok(!argv.join(' ').includes(token), argv.join(' '));
+    assert.ok(!extracted.files.get(bootstrapPaths.settings)!.content.includes(token));
+  });
+
+  it('points the CPI and CSI configuration at the cluster’s own entity and VCD coordinates', () => {
+    const objects = parseAllDocuments(extracted.files.get(bootstrapPaths.addonConfig)!.content).map(
+      (doc) => doc.toJS() as KubeDocument,
+    );
+    const configOf = (name: string, key: string) =>
+      parse(objects.find((object) => object['metadata'].name === name)!['data'][key]) as Record<string, unknown>;
+    const ccm = configOf('vcloud-ccm-configmap', 'vcloud-ccm-config.yaml');
+    assert.equal(ccm['clusterid'], CLUSTER_ID);
+    assert.deepEqual(ccm['vcd'], {
+      host: 'https://vcd.example.com',
+      org: 'tenant1',
+      vdc: 'tenant1-vdc',
+      isZoneEnabledCluster: false,
+    });
+    assert.equal(ccm['vAppName'], 'demo');
+    const csi = configOf('vcloud-csi-configmap', 'vcloud-csi-config.yaml');
+    assert.equal(csi['clusterid'], CLUSTER_ID);
+    assert.deepEqual(csi['vcd'], {
+      host: 'https://vcd.example.com',
+      org: 'tenant1',
+      vdc: 'tenant1-vdc',
+      vAppName: 'demo',
+    });
+    assert.ok(objects.some((object) => object['metadata'].name === 'vcloud-capvcd-zones'));
+  });
+
+  it('refuses an add-on with a bad checksum, URL or a duplicate name', () => {
+    const cases: Array<[string, BootstrapInput['addons']]> = [
+      ['addons[0].sha256', { sources: [{ ...sources[0]!, sha256: 'XYZ' }], orgVdc: 'v', network: 'n' }],
+      ['addons[0].url', { sources: [{ ...sources[0]!, url: 'https://m/a b"' }], orgVdc: 'v', network: 'n' }],
+      ['addons', { sources: [sources[0]!, sources[0]!], orgVdc: 'v', network: 'n' }],
+    ];
+    for (const [field, addons] of cases)
+      assert.throws(
+        () => renderBootstrapCloudInit(input({ addons })),
+        (error: unknown) =>
+          error instanceof RenderInputError && error.problems.some((problem) => problem.field === field),
+        field,
+      );
+  });
+
+  it('is accepted by `cloud-init schema`', (t) => {
+    const result = cloudInitSchema(t, text);
+    if (result) assert.equal(result.status, 0, result.output);
+  });
+});
+
+describe('the default StorageClass', () => {
+  it('uses the named-disk CSI provisioner with the storage profile, filesystem and reclaim policy', () => {
+    assert.deepEqual(
+      defaultStorageClass({
+        name: 'default-sc',
+        storageProfile: 'Gold Policy',
+        deleteOnRelease: true,
+        filesystem: 'xfs',
+      }),
+      {
+        apiVersion: 'storage.k8s.io/v1',
+        kind: 'StorageClass',
+        metadata: {
+          name: 'default-sc',
+          annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' },
+        },
+        provisioner: 'named-disk.csi.cloud-director.vmware.com',
+        reclaimPolicy: 'Delete',
+        parameters: { storageProfile: 'Gold Policy', filesystem: 'xfs' },
+      },
+    );
+    const retained = parse(
+      renderDefaultStorageClass({
+        name: 'keep',
+        storageProfile: '*',
+        deleteOnRelease: false,
+        filesystem: 'ext4',
+      }),
+    ) as { reclaimPolicy: string };
+    assert.equal(retained.reclaimPolicy, 'Retain');
+  });
+
+  it('refuses a name that is not a DNS label and a storage profile with control characters', () => {
+    assert.throws(
+      () =>
+        defaultStorageClass({
+          name: 'Bad Name',
+          storageProfile: 'p',
+          deleteOnRelease: true,
+          filesystem: 'ext4',
+        }),
+      RenderInputError,
+    );
+    assert.throws(
+      () =>
+        defaultStorageClass({
+          name: 'ok',
+          storageProfile: 'a\nb',
+          deleteOnRelease: true,
+          filesystem: 'ext4',
+        }),
+      RenderInputError,
+    );
   });
 });

@@ -9,6 +9,8 @@ import { workerConfigSchema, type WorkerConfig } from '../../backend/config/sche
 import { startWorker, type RunningWorker } from '../../backend/main.ts';
 import { install } from '../../backend/provider/install.ts';
 import type { ClusterEntity } from '../../backend/clusters/spec.ts';
+import { simulatorAddonEnvironment } from '../../backend/cli/commands/start.ts';
+import { addonArtifacts } from '../../sim/infra/artifacts/addons.ts';
 import { contourArtifact } from '../../sim/infra/artifacts/contour.ts';
 import { SimAdmin, VcdClient as TestClient, type WorldSnapshot } from '../helpers/vcd.ts';
 import { amqpUrl, capturedLogger, uniqueName } from './bus-fake-vcd.ts';
@@ -58,6 +60,7 @@ export async function startClusterStack(options: ClusterStackOptions = {}): Prom
       resyncMs: 2000,
       bootstrap: { phaseTimeoutScale: options.phaseTimeoutScale ?? 1 },
       contour: { url: contour.url, sha256: contour.sha256, readyTimeoutMs: 30_000 },
+      addons: addonArtifacts(stack.sim.url),
     },
   };
   const config = workerConfigSchema.parse(raw);
@@ -73,6 +76,7 @@ export async function startClusterStack(options: ClusterStackOptions = {}): Prom
     CSE_CLUSTERS_BOOTSTRAP_PHASE_TIMEOUT_SCALE: String(raw.clusters.bootstrap.phaseTimeoutScale),
     CSE_CLUSTERS_CONTOUR_URL: contour.url,
     CSE_CLUSTERS_CONTOUR_SHA256: contour.sha256,
+    ...simulatorAddonEnvironment(stack.sim.url),
   };
   const admin = new SimAdmin(stack.sim.url);
   // Tenant sessions must outlive a test file at a high simulator speed.

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { workerConfigSchema } from '../../backend/config/schema.ts';
 import { startWorker, type RunningWorker } from '../../backend/main.ts';
 import { install } from '../../backend/provider/install.ts';
+import { addonArtifacts } from '../../sim/infra/artifacts/addons.ts';
 import { contourArtifact } from '../../sim/infra/artifacts/contour.ts';
 import { seededPassword } from '../../sim/world/logins.ts';
 import { capturedLogger } from '../backend/bus-fake-vcd.ts';
@@ -35,6 +36,7 @@ export async function startUiStack(speed = 100): Promise<UiStack> {
       leaseMs: 4000,
       resyncMs: 2000,
       contour: { url: contour.url, sha256: contour.sha256, readyTimeoutMs: 30_000 },
+      addons: addonArtifacts(stack.sim.url),
     },
   });
   const admin = new SimAdmin(stack.sim.url);

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:https';
 import mqtt, { type MqttClient } from 'mqtt';
 import { parse, stringify } from 'yaml';
+import { addonArtifacts } from '../../sim/infra/artifacts/addons.ts';
 import type { VcdClient, VcdPage } from '../helpers/vcd.ts';
 import {
   asyncCall,
@@ -48,6 +49,8 @@ export interface ClusterInput {
   kubernetesVersion?: string;
   /** The TKG template's name in `tkg-templates` (see `tkgTemplateName`). */
   template: string;
+  /** kubelets with `cloud-provider: external` (CAPVCD's templates): nodes wait for the CPI. */
+  externalCloudProvider?: boolean;
 }
 
 /** The Cluster API manifest (docs/cluster-spec.md §3), as YAML documents. */
@@ -128,7 +131,19 @@ export function capiManifest(input: ClusterInput): string {
         machineTemplate: {
           infrastructureRef: { apiVersion: infra, kind: 'VCDMachineTemplate', name: `${n}-control-plane` },
         },
-        kubeadmConfigSpec: { clusterConfiguration: { apiServer: { certSANs: ['localhost', '127.0.0.1'] } } },
+        kubeadmConfigSpec: {
+          clusterConfiguration: { apiServer: { certSANs: ['localhost', '127.0.0.1'] } },
+          ...(input.externalCloudProvider
+            ? {
+                initConfiguration: {
+                  nodeRegistration: { kubeletExtraArgs: { 'cloud-provider': 'external' } },
+                },
+                joinConfiguration: {
+                  nodeRegistration: { kubeletExtraArgs: { 'cloud-provider': 'external' } },
+                },
+              }
+            : {}),
+        },
       },
     },
     {
@@ -137,7 +152,16 @@ export function capiManifest(input: ClusterInput): string {
       metadata: { name: `${n}-worker`, namespace: ns },
       spec: {
         template: {
-          spec: { joinConfiguration: { nodeRegistration: { criSocket: '/run/containerd/containerd.sock' } } },
+          spec: {
+            joinConfiguration: {
+              nodeRegistration: {
+                criSocket: '/run/containerd/containerd.sock',
+                ...(input.externalCloudProvider
+                  ? { kubeletExtraArgs: { 'cloud-provider': 'external' } }
+                  : {}),
+              },
+            },
+          },
         },
       },
     },
@@ -187,6 +211,30 @@ export interface BootstrapInput {
   settings?: Record<string, unknown>;
   /** More `write_files` entries by path (add-on configuration). */
   files?: Record<string, string>;
+  /**
+   * The add-ons the VM applies in `addons-applied` (docs/cluster-spec.md §4 `addons`): by default Antrea, the CPI
+   * and the CSI driver from the simulator's artifact mirror, as a worker configured for it would list them.
+   */
+  addons?: Array<'antrea' | 'cpi' | 'csi'>;
+  /** Where the add-on manifests are mirrored (the simulator's URL); `vcdUrl` by default. */
+  artifactsUrl?: string;
+}
+
+const addonRollouts = {
+  antrea: { kind: 'daemonset', name: 'antrea-agent', namespace: 'kube-system' },
+  cpi: { kind: 'deployment', name: 'vmware-cloud-director-ccm', namespace: 'kube-system' },
+  csi: { kind: 'deployment', name: 'csi-vcd-controllerplugin', namespace: 'kube-system' },
+} as const;
+
+/** The settings' `addons` entries for the simulator's artifact mirror at `simUrl`. */
+export function addonSettings(simUrl: string, names: ReadonlyArray<'antrea' | 'cpi' | 'csi'>) {
+  const artifacts = addonArtifacts(simUrl);
+  return names.map((name) => ({
+    name,
+    ...artifacts[name],
+    file: `/opt/cse/addons/${name}.yaml`,
+    rollout: addonRollouts[name],
+  }));
 }
 
 /** The full name of the seeded TKG template for a Kubernetes version (`ubuntu-2204-kube-v1.28.7+vmware.1-…`). */
@@ -221,7 +269,7 @@ export function bootstrapCloudInit(input: BootstrapInput): string {
       kubectl: 'v1.29.2',
     },
     downloads: {},
-    addonManifests: [],
+    addons: addonSettings(input.artifactsUrl ?? input.vcdUrl, input.addons ?? ['antrea', 'cpi', 'csi']),
     kindClusterName: 'cse-bootstrap',
     files: {
       reportSecret: '/etc/cse/report-secret',

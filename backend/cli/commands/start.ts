@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { addonArtifacts } from '../../../sim/infra/artifacts/addons.ts';
 import { contourArtifact } from '../../../sim/infra/artifacts/contour.ts';
 import { seededLogins, seededPassword } from '../../../sim/world/logins.ts';
 import { install } from '../../provider/install.ts';
@@ -52,6 +53,20 @@ function buildUiIfNeeded(flags: StartFlags): void {
   if (result.status !== 0) throw new Error('building the UI failed; see the output above');
 }
 
+/** The worker's `clusters.addons.*` for the simulator's mirrored CNI, CPI and CSI manifests. */
+export function simulatorAddonEnvironment(simUrl: string): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(addonArtifacts(simUrl)).flatMap(([name, artifact]) => {
+      const prefix = `CSE_CLUSTERS_ADDONS_${name.toUpperCase()}`;
+      return [
+        [`${prefix}_URL`, artifact.url],
+        [`${prefix}_SHA256`, artifact.sha256],
+        [`${prefix}_VERSION`, artifact.version],
+      ];
+    }),
+  );
+}
+
 async function runStack(flags: StartFlags): Promise<void> {
   const simUrl = `http://127.0.0.1:${flags.port}`;
   const workerUrl = `http://127.0.0.1:${flags.workerPort}`;
@@ -70,6 +85,7 @@ async function runStack(flags: StartFlags): Promise<void> {
       // The simulated world has no internet: Contour comes from the simulator's artifact mirror.
       CSE_CLUSTERS_CONTOUR_URL: contourArtifact(simUrl).url,
       CSE_CLUSTERS_CONTOUR_SHA256: contourArtifact(simUrl).sha256,
+      ...simulatorAddonEnvironment(simUrl),
     }),
   );
   await waitForHttp(`${workerUrl}/readyz`, 'worker', children[1]!);

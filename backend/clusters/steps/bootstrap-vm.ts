@@ -110,6 +110,9 @@ export async function bootstrapVm(scope: ClusterScope): Promise<PhaseOutcome> {
     binaryMirror: settings.binaryMirror,
     providerImageRegistry: settings.providerImageRegistry,
     componentsMirror: settings.componentsMirror,
+    ...(settings.addons.length
+      ? { addons: { sources: settings.addons, orgVdc: scope.spec.orgVdc, network: scope.spec.network } }
+      : {}),
     phaseTimeouts: settings.phaseTimeouts,
     egress,
   });

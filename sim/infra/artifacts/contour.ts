@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Router } from 'express';
 import type { SimContext } from '../../context.ts';
+import { addonArtifactRoutes } from './addons.ts';
 
 /**
  * The simulated world has no internet, so the simulator mirrors the one release artifact clusters need: a
@@ -35,5 +36,6 @@ export function artifactsArea(_ctx: SimContext): Router {
   router.get(CONTOUR_ARTIFACT_PATH, (_req, res) => {
     res.type('application/yaml').send(artifact().text);
   });
+  router.use(addonArtifactRoutes());
   return router;
 }

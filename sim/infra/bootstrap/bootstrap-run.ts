@@ -8,6 +8,8 @@ import {
 import { bootstrapsSlice, type BootstrapRecord, type BootstrapState } from './bootstraps.ts';
 import type { BootstrapGuestConfig } from './cloud-config.ts';
 import { clusterctlInitFailure, toolDownloadFailure } from './clusterctl-init.ts';
+import { AddonDownloadError, addonConfigObjects, downloadAddon, guestAddons } from './addon-downloads.ts';
+import type { ManifestObject } from '../capvcd/manifest.ts';
 import { PhaseReporter, ReportRejectedError, type PhaseReport } from './phase-reporter.ts';
 import {
   defaultPhaseDurations,
@@ -37,6 +39,17 @@ export interface ClusterProvisioner {
   provisionWorkers(clusterId: string): void;
   /** `nodes-ready`, at its end: every VM is a Ready node. */
   syncNodes(clusterId: string): Promise<void>;
+  /** `addons-applied`: `kubectl apply` of add-on objects to the workload cluster. */
+  applyAddons(clusterId: string, objects: readonly ManifestObject[]): Promise<void>;
+  /** `kubectl rollout status` of a DaemonSet or Deployment in the workload cluster. */
+  rollout(
+    clusterId: string,
+    kind: string,
+    namespace: string,
+    name: string,
+  ): 'missing' | 'progressing' | 'ready';
+  /** `nodes-ready`: why the booted machines are not all Ready, initialised nodes (empty when they are). */
+  nodeProblems(clusterId: string): string[];
   /** `pivoted`: the Cluster API objects move into the workload cluster, which reconciles them from now on. */
   pivot(clusterId: string, manifest: WorkloadClusterManifest): Promise<void>;
 }
@@ -126,7 +139,44 @@ export class BootstrapRun {
     return this.#manifest;
   }
 
-  #work(phase: KnownPhase): PhaseWork {
+  /**
+   * Polls `done` (every simulated second) until it answers undefined or the phase's time limit passed; answers the
+   * last problem then. Like `kubectl wait`/`rollout status`, which give up with "timed out waiting for the condition".
+   */
+  async #waitFor(timeoutSeconds: number, problem: () => string | undefined): Promise<string | undefined> {
+    const deadline = this.ctx.clock.now() + this.ctx.latency.scaled(timeoutSeconds * 1000);
+    const step = Math.max(5, this.ctx.latency.scaled(1000));
+    let last = problem();
+    while (last !== undefined && this.ctx.clock.now() < deadline) {
+      await this.ctx.clock.sleep(step, this.#controller.signal);
+      last = problem();
+    }
+    return last;
+  }
+
+  async #applyAddons(clusterId: string, timeoutSeconds: number): Promise<void> {
+    const addons = guestAddons(this.guest);
+    const config = addonConfigObjects(this.guest);
+    if (config.length) await this.provisioner.applyAddons(clusterId, config);
+    for (const addon of addons)
+      await this.provisioner.applyAddons(
+        clusterId,
+        await downloadAddon(this.ctx.options, addon, this.#controller.signal),
+      );
+    for (const { rollout } of addons) {
+      const command = `kubectl rollout status --namespace ${rollout.namespace} ${rollout.kind}/${rollout.name}`;
+      const problem = await this.#waitFor(timeoutSeconds, () => {
+        const state = this.provisioner.rollout(clusterId, rollout.kind, rollout.namespace, rollout.name);
+        if (state === 'ready') return undefined;
+        return state === 'missing'
+          ? `Error from server (NotFound): ${rollout.kind}s.apps "${rollout.name}" not found`
+          : 'error: timed out waiting for the condition';
+      });
+      if (problem) throw new CommandFailure(`${command}: ${problem}`);
+    }
+  }
+
+  #work(phase: KnownPhase, timeoutSeconds: number): PhaseWork {
     const clusterId = this.guest.settings.clusterId;
     const provisioner = this.provisioner;
     const options = this.ctx.options;
@@ -144,12 +194,24 @@ export class BootstrapRun {
         };
       case 'kubeconfig-ready':
         return { after: async () => ({ kubeconfig: await provisioner.kubeconfig(clusterId) }) };
+      case 'addons-applied':
+        return { after: () => this.#applyAddons(clusterId, timeoutSeconds) };
       case 'nodes-ready':
         return {
           before: () => provisioner.provisionWorkers(clusterId),
           after: async () => {
             provisioner.machinesBooted(clusterId);
             await provisioner.syncNodes(clusterId);
+            // The kubelets register; the nodes turn Ready once a CNI runs on them and initialised once the CPI
+            // saw them. Cluster API's Ready waits need both (machine_controller_noderef.go matches providerIDs).
+            const problems = await this.#waitFor(timeoutSeconds, () => {
+              const found = provisioner.nodeProblems(clusterId);
+              return found.length ? found.join('; ') : undefined;
+            });
+            if (problems)
+              throw new CommandFailure(
+                `kubectl wait --for=condition=Ready cluster/${this.guest.settings.clusterName}: timed out waiting for the condition: ${problems}`,
+              );
           },
         };
       case 'pivoted':
@@ -187,7 +249,7 @@ export class BootstrapRun {
         state: 'running',
       });
       const command = isKnownPhase(name) ? phaseCommands[name] : `cse-bootstrap run ${name}`;
-      const work = isKnownPhase(name) ? this.#work(name) : {};
+      const work = isKnownPhase(name) ? this.#work(name, timeoutSeconds) : {};
       let report: PhaseReport;
       try {
         await work.before?.();
@@ -202,7 +264,7 @@ export class BootstrapRun {
         report = { phase: name, status: 'succeeded', message: '', ...extra };
       } catch (error) {
         if (signal.aborted) return this.#stopped();
-        if (error instanceof CommandFailure) {
+        if (error instanceof CommandFailure || error instanceof AddonDownloadError) {
           report = { phase: name, status: 'failed', message: error.message };
         } else if (!(
           error instanceof PhaseFailure ||

@@ -21,7 +21,11 @@ import {
   resolvePlacement,
 } from './machines.ts';
 import type { WorkloadClusterManifest } from './manifest.ts';
+import { kubeadmImagePullError } from './tkg-registry.ts';
 import { startWorkloadKubeApi, type RunningKubeApi } from './kube-api.ts';
+import { applyObjects, nodeProblems, rolloutState, type RolloutState } from './addons.ts';
+import type { ManifestObject } from './manifest.ts';
+import type { JsonObject } from '../../world/json.ts';
 import {
   workloadClustersSlice,
   type WorkloadCluster,
@@ -95,8 +99,14 @@ export class CapvcdEmulator implements ClusterProvisioner {
       this.#clusters()[clusterId] = cluster;
     }
     cluster.controlPlanePoolId = pool.id;
+    cluster.externalCloudProvider = usesExternalCloudProvider(manifest.objects);
     this.#scaleGroup(cluster, cluster.controlPlane);
     this.#updatePoolMembers(cluster);
+    // kubeadm init on the first control-plane machine pulls its images from the registry.
+    const first = cluster.machines.find((machine) => machine.role === 'control-plane');
+    cluster.kubeadmFailure = first
+      ? (kubeadmImagePullError(first.name, manifest.kubeadmImages, manifest.controlPlane.version) ?? null)
+      : null;
     this.ctx.store.changed();
   }
 
@@ -108,6 +118,8 @@ export class CapvcdEmulator implements ClusterProvisioner {
 
   machinesBooted(clusterId: string): void {
     const cluster = this.cluster(clusterId);
+    // The VMs run, but kubeadm failed on them: the control plane is never initialised.
+    if (cluster.kubeadmFailure) throw new CapvcdError(cluster.kubeadmFailure);
     markMachinesReady(this.ctx.store.world, cluster.machines, this.ctx.clock.iso());
     this.ctx.store.changed();
   }
@@ -121,6 +133,35 @@ export class CapvcdEmulator implements ClusterProvisioner {
     const cluster = this.cluster(clusterId);
     const api = this.#kubeApis.get(clusterId);
     if (api) await api.setNodes(this.nodesOf(cluster));
+  }
+
+  /** `kubectl apply` of add-on objects to the workload cluster; kept for a restart. */
+  async applyAddons(clusterId: string, objects: readonly ManifestObject[]): Promise<void> {
+    const cluster = this.cluster(clusterId);
+    const api = await this.#kubeApiOf(cluster);
+    applyObjects(api.objects, objects);
+    const key = (object: { apiVersion: unknown; kind: unknown; metadata?: unknown }) =>
+      `${String(object.apiVersion)}/${String(object.kind)}/${JSON.stringify(object.metadata ?? {})}`;
+    const added = objects.map((object) => structuredClone(object) as unknown as JsonObject);
+    const keys = new Set(added.map((object) => key(object as never)));
+    cluster.addonObjects = [
+      ...(cluster.addonObjects ?? []).filter((object) => !keys.has(key(object as never))),
+      ...added,
+    ];
+    this.ctx.store.changed();
+  }
+
+  rollout(clusterId: string, kind: string, namespace: string, name: string): RolloutState {
+    const api = this.#kubeApis.get(clusterId);
+    return api ? rolloutState(api.objects, kind, namespace, name) : 'missing';
+  }
+
+  /** Why the cluster's booted machines are not all Ready, initialised nodes (empty when they are). */
+  nodeProblems(clusterId: string): string[] {
+    const cluster = this.cluster(clusterId);
+    const api = this.#kubeApis.get(clusterId);
+    const expected = this.nodesOf(cluster).map((node) => node.name);
+    return api ? nodeProblems(api.objects, expected) : ['the cluster has no API server'];
   }
 
   async pivot(clusterId: string, manifest: WorkloadClusterManifest): Promise<void> {
@@ -147,6 +188,9 @@ export class CapvcdEmulator implements ClusterProvisioner {
           cpu: vm.cpuCount,
           memoryMiB: vm.memoryMb,
           providerID: `vmware-cloud-director://${vm.id.split(':').pop()}`,
+          // kubeadm nodes have no pod network until a CNI runs (CAPVCD docs/CRS.md).
+          cniRequired: true,
+          ...(cluster.externalCloudProvider ? { cloudProvider: 'external' as const } : {}),
         };
       });
   }
@@ -227,6 +271,9 @@ export class CapvcdEmulator implements ClusterProvisioner {
         throw new CapvcdError(`VCDClusterError: cluster ${cluster.clusterName} was deleted`);
       }
       this.#kubeApis.set(cluster.clusterId, api);
+      // A re-created API server (simulator restart) gets the add-ons back, as the cluster's etcd would keep them.
+      if (cluster.addonObjects?.length)
+        applyObjects(api.objects, cluster.addonObjects as unknown as ManifestObject[]);
       cluster.kubeApi = api.record();
       this.ctx.store.changed();
       return api;
@@ -297,4 +344,24 @@ export class CapvcdEmulator implements ClusterProvisioner {
     this.#kubeApis.clear();
     await Promise.all(apis.map((api) => api.stop().catch(() => undefined)));
   }
+}
+
+/** Whether the manifest's kubelets run with `cloud-provider: external` (kubeadm `kubeletExtraArgs`). */
+function usesExternalCloudProvider(objects: readonly ManifestObject[]): boolean {
+  const found = (value: unknown): boolean => {
+    if (!value || typeof value !== 'object') return false;
+    if (Array.isArray(value)) return value.some(found);
+    const record = value as Record<string, unknown>;
+    const args = record['kubeletExtraArgs'];
+    if (
+      args &&
+      typeof args === 'object' &&
+      (args as Record<string, unknown>)['cloud-provider'] === 'external'
+    )
+      return true;
+    return Object.values(record).some(found);
+  };
+  return objects.some(
+    (object) => ['KubeadmControlPlane', 'KubeadmConfigTemplate'].includes(object.kind) && found(object),
+  );
 }

@@ -60,6 +60,15 @@ export interface WorkloadCluster {
   pivoted: boolean;
   /** The moved Cluster API objects, to put back into a re-created API server after a restart. */
   capiObjects: JsonObject[];
+  /** The manifest's kubelets run with `cloud-provider: external` (nodes wait for the CPI). */
+  externalCloudProvider?: boolean;
+  /** The add-on objects the bootstrap applied (CNI, CPI, CSI), put back after a restart like `capiObjects`. */
+  addonObjects?: JsonObject[];
+  /**
+   * kubeadm's error on the control-plane machines (an image the registry does not have): they boot but never
+   * become nodes. Absent or null while there is none.
+   */
+  kubeadmFailure?: string | null;
   createdAt: string;
 }
 

@@ -4,6 +4,7 @@ import type { ClusterObjects } from './cluster-objects.ts';
 import type { StoreChange } from './object-store.ts';
 import type { KubeObject } from './objects.ts';
 import { objectAt } from './objects.ts';
+import { reconcileNodeAgents } from './node-agents.ts';
 import { PodLifecycle } from './pod-lifecycle.ts';
 import { endpointsFor } from './service-network.ts';
 import { WorkloadControllers } from './workloads.ts';
@@ -19,12 +20,14 @@ export class ControllerManager {
   #unsubscribe: (() => void) | undefined;
   readonly #workloads: WorkloadControllers;
   readonly pods: PodLifecycle;
+  readonly #now: () => number;
 
   constructor(
     private readonly objects: ClusterObjects,
     clock: SimClock,
     latency: LatencyModel,
   ) {
+    this.#now = () => clock.now();
     this.#workloads = new WorkloadControllers(objects, () => clock.now());
     this.pods = new PodLifecycle(objects, clock, latency);
   }
@@ -58,8 +61,10 @@ export class ControllerManager {
       case '/pods':
         this.#enqueueOwner(object);
         this.#enqueue(`endpoints/${namespace}`, () => this.#reconcileEndpoints(namespace));
+        this.#enqueue('node-agents', () => reconcileNodeAgents(this.objects, this.#now()));
         return this.#enqueue('pods', () => this.pods.startPending());
       case '/nodes':
+        this.#enqueue('node-agents', () => reconcileNodeAgents(this.objects, this.#now()));
         for (const daemonSet of this.objects.list(w.types.daemonSets))
           this.#enqueue(`ds/${daemonSet.metadata.namespace}/${daemonSet.metadata.name}`, () =>
             w.reconcileDaemonSet(daemonSet.metadata.namespace!, daemonSet.metadata.name!),

@@ -3,6 +3,7 @@ import type { ClusterObjects } from './cluster-objects.ts';
 import type { KubeObject } from './objects.ts';
 import { ownerReferenceTo, timestamp } from './objects.ts';
 import type { Taint } from './scheduling.ts';
+import { kubeletReadyCondition, nodeFactsOf, UNINITIALIZED_TAINT, type NodeFacts } from './node-agents.ts';
 
 /** A node of the emulated cluster, as the caller (the emulated CAPVCD) describes it. */
 export interface KubeNodeSpec {
@@ -20,6 +21,13 @@ export interface KubeNodeSpec {
   memoryMiB?: number;
   /** e.g. `vmware-cloud-director://<vm uuid>` */
   providerID?: string;
+  /** kubeadm nodes: NotReady (NetworkPluginNotReady) until a CNI agent runs on them (`node-agents.ts`). */
+  cniRequired?: boolean;
+  /**
+   * kubelet `cloud-provider: external`: the node registers tainted uninitialized and without `providerID`; the CPI
+   * sets `providerID` (this spec's) and lifts the taint.
+   */
+  cloudProvider?: 'external';
 }
 
 const controlPlaneTaint: Taint = { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' };
@@ -30,8 +38,17 @@ function stableId(text: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
-function nodeObject(spec: KubeNodeSpec, index: number, kubernetesVersion: string, time: string): KubeObject {
-  const ready = spec.ready ?? true;
+function nodeObject(
+  spec: KubeNodeSpec,
+  index: number,
+  kubernetesVersion: string,
+  time: string,
+  readyCondition: { ready: boolean; reason: string; message: string },
+): KubeObject {
+  const ready = readyCondition.ready;
+  const external = spec.cloudProvider === 'external';
+  const roleTaints = spec.taints ?? (spec.role === 'control-plane' ? [controlPlaneTaint] : []);
+  const taints = external ? [...roleTaints, UNINITIALIZED_TAINT] : roleTaints;
   const capacity = {
     cpu: String(spec.cpu ?? 2),
     memory: `${(spec.memoryMiB ?? 4096) * 1024}Ki`,
@@ -73,11 +90,9 @@ function nodeObject(spec: KubeNodeSpec, index: number, kubernetesVersion: string
     spec: {
       podCIDR: `100.96.${index + 1}.0/24`,
       podCIDRs: [`100.96.${index + 1}.0/24`],
-      ...(spec.providerID ? { providerID: spec.providerID } : {}),
+      ...(spec.providerID && !external ? { providerID: spec.providerID } : {}),
       ...(spec.unschedulable ? { unschedulable: true } : {}),
-      ...((spec.taints ?? (spec.role === 'control-plane' ? [controlPlaneTaint] : [])).length
-        ? { taints: spec.taints ?? (spec.role === 'control-plane' ? [controlPlaneTaint] : []) }
-        : {}),
+      ...(taints.length ? { taints } : {}),
     },
     status: {
       addresses: [
@@ -95,8 +110,8 @@ function nodeObject(spec: KubeNodeSpec, index: number, kubernetesVersion: string
           status: ready ? 'True' : 'False',
           lastHeartbeatTime: time,
           lastTransitionTime: time,
-          reason: ready ? 'KubeletReady' : 'KubeletNotReady',
-          message: ready ? 'kubelet is posting ready status' : 'container runtime network not ready',
+          reason: readyCondition.reason,
+          message: readyCondition.message,
         },
       ],
       daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
@@ -131,6 +146,16 @@ export function syncNodes(
   const pods = objects.resources.byUrl('', 'v1', 'pods')!;
   const time = timestamp(now);
   const wanted = new Set(specs.map((spec) => spec.name));
+  const facts = nodeFactsOf(objects);
+  for (const name of [...facts.keys()]) if (!wanted.has(name)) facts.delete(name);
+  for (const spec of specs) {
+    const fact: NodeFacts = {
+      kubeletReady: spec.ready ?? true,
+      cniRequired: spec.cniRequired === true,
+      ...(spec.cloudProvider === 'external' && spec.providerID ? { cloudProviderID: spec.providerID } : {}),
+    };
+    facts.set(spec.name, fact);
+  }
   for (const node of objects.list(nodes)) {
     if (wanted.has(node.metadata.name!)) continue;
     objects.delete(nodes, '', node.metadata.name!);
@@ -139,15 +164,32 @@ export function syncNodes(
         objects.delete(pods, pod.metadata.namespace!, pod.metadata.name!);
   }
   specs.forEach((spec, index) => {
-    const desired = nodeObject(spec, index, kubernetesVersion, time);
+    const readyCondition = kubeletReadyCondition(objects, spec.name, facts.get(spec.name));
+    const desired = nodeObject(spec, index, kubernetesVersion, time, readyCondition);
     const existing = objects.find(nodes, '', spec.name);
     let node: KubeObject;
     if (!existing) node = objects.create(nodes, '', desired);
     else {
+      // After registration the cloud provider owns providerID and the uninitialized taint.
+      const existingSpec = (existing['spec'] ?? {}) as Record<string, unknown>;
+      const spec$ = { ...(desired['spec'] as Record<string, unknown>) };
+      if (spec.cloudProvider === 'external') {
+        if (existingSpec['providerID']) spec$['providerID'] = existingSpec['providerID'];
+        const initialised = !((existingSpec['taints'] ?? []) as Taint[]).some(
+          (taint) => taint.key === UNINITIALIZED_TAINT.key,
+        );
+        if (initialised) {
+          const taints = ((spec$['taints'] ?? []) as Taint[]).filter(
+            (taint) => taint.key !== UNINITIALIZED_TAINT.key,
+          );
+          if (taints.length) spec$['taints'] = taints;
+          else delete spec$['taints'];
+        }
+      }
       node = objects.update(nodes, '', spec.name, {
         ...existing,
         metadata: { ...existing.metadata, labels: desired.metadata.labels },
-        spec: desired['spec'],
+        spec: spec$,
       });
       const keepTimes = JSON.stringify(desired['status']).replace(
         /"(lastHeartbeatTime|lastTransitionTime)":"[^"]*"/g,

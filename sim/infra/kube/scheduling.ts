@@ -28,13 +28,23 @@ const isReady = (node: KubeObject): boolean =>
   );
 
 /**
+ * The taint the node lifecycle controller puts on a node that is not Ready (`TaintNodesByCondition`,
+ * kubernetes `pkg/controller/nodelifecycle`): pods that tolerate it (a CNI's agent DaemonSet tolerates
+ * everything) still land there, which is how a CNI starts on nodes that wait for it.
+ */
+export const notReadyTaint: Taint = { key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' };
+
+/**
  * Whether a pod with this spec may run on the node, as the scheduler (and the DaemonSet
- * controller) decide it: the node is Ready and schedulable, its NoSchedule/NoExecute taints are
- * tolerated, and its labels match the pod's `nodeSelector`.
+ * controller) decide it: the node is schedulable, its NoSchedule/NoExecute taints (with
+ * `not-ready` while it is not Ready) are tolerated, and its labels match the pod's `nodeSelector`.
  */
 export function fitsNode(podSpec: Record<string, unknown>, node: KubeObject): boolean {
-  if (!isReady(node) || objectAt(node, 'spec')['unschedulable'] === true) return false;
-  const taints = (objectAt(node, 'spec')['taints'] ?? []) as unknown as Taint[];
+  if (objectAt(node, 'spec')['unschedulable'] === true) return false;
+  const taints = [
+    ...((objectAt(node, 'spec')['taints'] ?? []) as unknown as Taint[]),
+    ...(isReady(node) ? [] : [notReadyTaint]),
+  ];
   const tolerations = (podSpec['tolerations'] ?? []) as Toleration[];
   if (taints.some((taint) => taint.effect !== 'PreferNoSchedule' && !tolerates(tolerations, taint)))
     return false;
