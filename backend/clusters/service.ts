@@ -135,7 +135,7 @@ export class ClusterService {
       { vendor: CLUSTER_VENDOR, nss: CLUSTER_NSS, version: CLUSTER_TYPE_VERSION },
       { filter: eq('name', name), pageSize: 128 },
     );
-    return page.values.filter((rde) => rde.org?.id === orgId).map((rde) => rde.name);
+    return page.values.filter((rde) => rde.org?.id === orgId && rde.name === name).map((rde) => rde.name);
   }
 
   async delete(caller: Caller, id: string, force: boolean): Promise<void> {

@@ -4,7 +4,8 @@
  */
 import { templateProductProperties } from '../vcd/catalogs.ts';
 import type { VcdClient } from '../vcd/client.ts';
-import { queryRecords, queryValue, type QueryRecord } from '../vcd/vapps.ts';
+import { eq } from '../vcd/fiql.ts';
+import { queryRecords, type QueryRecord } from '../vcd/vapps.ts';
 
 export interface TemplateRecord {
   id: string;
@@ -34,7 +35,7 @@ export async function findTemplate(
   name: string,
   catalog?: string,
 ): Promise<TemplateRecord | undefined> {
-  const records = (await queryRecords(client, 'vAppTemplate', `name==${queryValue(name)}`)).map(toTemplate);
+  const records = (await queryRecords(client, 'vAppTemplate', eq('name', name))).map(toTemplate);
   return records.find((record) => record.name === name && (!catalog || record.catalogName === catalog));
 }
 

@@ -1,7 +1,13 @@
 /**
- * FIQL filters as VCD takes them in `filter=`: `field==value`, `;` for and, `,` for or. Values are quoted and
- * escaped, so a user-supplied name can never change the filter's structure; `*` stays a wildcard only where the
- * caller asks for one (`matches`).
+ * FIQL filters as VCD takes them in `filter=` (cloudapi and the legacy query service alike): `field==value`, `;` for
+ * and, `,` for or, parentheses to group. Values go unquoted, as every public client sends them
+ * (go-vcloud-director `govcd/*.go` `"name=="+name`, CPI `pkg/vcdsdk/gateway.go` `name==%s`); no source says VCD
+ * strips quotes, so a quoted value would be compared with its quotes and find nothing.
+ *
+ * VCD's reserved characters in a value are `( ) ; ,`; pyvcloud escapes each with a backslash for API ≥ 35
+ * (`pyvcloud/vcd/client.py` `_escape_special_characters`), so a name can never change the filter's structure.
+ * `*` is VCD's wildcard and no public source shows an escape for it: a value with a `*` can match more than the
+ * name it came from, so every lookup by name keeps only the exact matches from what VCD returns.
  */
 export type FiqlOperator = '==' | '!=' | '=lt=' | '=le=' | '=gt=' | '=ge=';
 
@@ -15,25 +21,22 @@ function assertField(field: string): void {
   if (!fieldPattern.test(field)) throw new Error(`not a FIQL field name: ${JSON.stringify(field)}`);
 }
 
-/** Quotes a value; backslash and the quote are escaped, and `*` is escaped unless it is a wanted wildcard. */
-export function quoteFiqlValue(value: string | number | boolean, wildcards = false): string {
-  const text = String(value).replace(/[\\"]/g, (char) => `\\${char}`);
-  return `"${wildcards ? text : text.replace(/\*/g, '\\*')}"`;
+/** A value as VCD reads it: `( ) ; ,` escaped with a backslash, everything else (`*` included) as is. */
+export function escapeFiqlValue(value: string | number | boolean): string {
+  return String(value).replace(/[();,]/g, (char) => `\\${char}`);
 }
 
 export function compare(field: string, operator: FiqlOperator, value: string | number | boolean): Fiql {
   assertField(field);
-  return { text: `${field}${operator}${quoteFiqlValue(value)}` };
+  return { text: `${field}${operator}${escapeFiqlValue(value)}` };
 }
 
+/** `field==value`; a `*` in the value is VCD's wildcard, so callers after one name re-check what comes back. */
 export const eq = (field: string, value: string | number | boolean): Fiql => compare(field, '==', value);
 export const ne = (field: string, value: string | number | boolean): Fiql => compare(field, '!=', value);
 
-/** `field==pattern` where `*` in the pattern matches any run of characters (everything else is literal). */
-export function matches(field: string, pattern: string): Fiql {
-  assertField(field);
-  return { text: `${field}==${quoteFiqlValue(pattern, true)}` };
-}
+/** `field==pattern` where the caller wants `*` to match any run of characters (the rest is taken literally). */
+export const matches = (field: string, pattern: string): Fiql => compare(field, '==', pattern);
 
 function group(parts: (Fiql | undefined)[], separator: ';' | ','): Fiql | undefined {
   const present = parts.filter((part): part is Fiql => part !== undefined && part.text !== '');

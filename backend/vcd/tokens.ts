@@ -21,8 +21,11 @@ export interface VcdToken {
 
 const TOKENS = '/cloudapi/1.0.0/tokens';
 
-export function listTokens(client: VcdClient, name?: string): Promise<VcdToken[]> {
-  return listAll<VcdToken>(client, TOKENS, name ? { filter: eq('name', name) } : {});
+/** The tokens VCD shows the caller, or those named exactly `name` (a `*` in the name is VCD's wildcard). */
+export async function listTokens(client: VcdClient, name?: string): Promise<VcdToken[]> {
+  if (!name) return listAll<VcdToken>(client, TOKENS);
+  const tokens = await listAll<VcdToken>(client, TOKENS, { filter: eq('name', name) });
+  return tokens.filter((token) => token.name === name);
 }
 
 export async function revokeToken(client: VcdClient, id: string): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import type { VcdClient } from './client.ts';
 import { VcdError } from './errors.ts';
+import { eq, matches, type Fiql } from './fiql.ts';
 import { settle, waitForTask, type TaskWaitOptions } from './tasks.ts';
 
 export interface QueryRecord {
@@ -15,13 +16,13 @@ export interface QueryRecord {
 }
 
 /** `/api/query?type=…` records (all pages). */
-export async function queryRecords(client: VcdClient, type: string, filter?: string): Promise<QueryRecord[]> {
+export async function queryRecords(client: VcdClient, type: string, filter?: Fiql): Promise<QueryRecord[]> {
   const records: QueryRecord[] = [];
   for (let page = 1; ; page += 1) {
     const response = await client.get<{ record?: QueryRecord[]; total?: number; pageSize?: number }>(
       '/api/query',
       {
-        query: { type, format: 'records', page, pageSize: 128, filter },
+        query: { type, format: 'records', page, pageSize: 128, filter: filter?.text },
       },
     );
     const batch = response.body?.record ?? [];
@@ -29,11 +30,6 @@ export async function queryRecords(client: VcdClient, type: string, filter?: str
     const total = response.body?.total ?? records.length;
     if (batch.length === 0 || records.length >= total) return records;
   }
-}
-
-/** Quotes a value for the legacy query service's filter (`name==value`): `;`, `,` and `\` escaped. */
-export function queryValue(value: string): string {
-  return value.replace(/[\\;,()=]/g, (char) => `\\${char}`);
 }
 
 export interface VmJson {
@@ -70,13 +66,13 @@ export async function getVApp(client: VcdClient, idOrHref: string): Promise<VApp
 
 /** vApps of the caller's org with this exact name (normally zero or one). */
 export async function findVAppsByName(client: VcdClient, name: string): Promise<QueryRecord[]> {
-  const records = await queryRecords(client, 'vApp', `name==${queryValue(name)}`);
+  const records = await queryRecords(client, 'vApp', eq('name', name));
   return records.filter((record) => record.name === name);
 }
 
 /** vApps whose name contains `fragment` (the delete sweep looks for the cluster id in names). */
 export async function findVAppsContaining(client: VcdClient, fragment: string): Promise<QueryRecord[]> {
-  const records = await queryRecords(client, 'vApp', `name==*${queryValue(fragment)}*`);
+  const records = await queryRecords(client, 'vApp', matches('name', `*${fragment}*`));
   return records.filter((record) => record.name.includes(fragment));
 }
 

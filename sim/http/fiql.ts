@@ -1,13 +1,28 @@
 /**
  * FIQL, as VCD's `filter=` query parameter uses it: `name==foo*;(status==RUNNING,status==ERROR)`.
- * `;` is AND and binds tighter than `,` (OR); parentheses group; `*` in `==`/`!=` values is a
- * wildcard; selectors are dotted paths into the served JSON (`entity.status.phase`).
+ * `;` is AND and binds tighter than `,` (OR); parentheses group; selectors are dotted paths into the
+ * served JSON (`entity.status.phase`).
+ *
+ * Values are unquoted, as every public client sends them (go-vcloud-director `govcd/*.go` `"name=="+name`,
+ * CPI `pkg/vcdsdk/gateway.go`). `( ) ; ,` are reserved and a backslash escapes them (pyvcloud
+ * `pyvcloud/vcd/client.py` `_escape_special_characters`, API ≥ 35). No source gives quotes a meaning,
+ * so they are ordinary characters: `name=="demo"` looks for a name with quotes in it. An unescaped `*` in
+ * `==`/`!=` values is a wildcard. Guessed (check on a real VCD): a backslash before any other character
+ * (`\*` too) makes that character literal.
  */
 export type FiqlOperator = '==' | '!=' | '=lt=' | '=le=' | '=gt=' | '=ge=';
 
-export type FiqlExpression =
-  | { kind: 'and' | 'or'; operands: FiqlExpression[] }
-  | { kind: 'comparison'; selector: string; operator: FiqlOperator; value: string };
+export interface FiqlComparison {
+  kind: 'comparison';
+  selector: string;
+  operator: FiqlOperator;
+  /** The value with its escapes removed. */
+  value: string;
+  /** The value's literal runs between unescaped `*` wildcards; absent when it has none. */
+  wildcardParts?: string[];
+}
+
+export type FiqlExpression = { kind: 'and' | 'or'; operands: FiqlExpression[] } | FiqlComparison;
 
 export class FiqlError extends Error {
   override readonly name = 'FiqlError';
@@ -76,26 +91,20 @@ export function parseFiql(text: string): FiqlExpression {
       );
     }
     position += operator.length;
-    return { kind: 'comparison', selector, operator, value: parseValue() };
+    return { kind: 'comparison', selector, operator, ...parseValue() };
   }
 
-  function parseValue(): string {
-    const quote = peek();
-    if (quote === '"' || quote === "'") {
-      position++;
-      let value = '';
-      while (position < text.length && text[position] !== quote) {
-        if (text[position] === '\\' && position + 1 < text.length) position++;
-        value += text[position++];
-      }
-      if (position >= text.length) throw new FiqlError('unterminated quoted value', position);
-      position++;
-      return value;
-    }
+  function parseValue(): Pick<FiqlComparison, 'value' | 'wildcardParts'> {
     const start = position;
-    while (position < text.length && !';,()'.includes(text[position]!)) position++;
+    const parts = [''];
+    while (position < text.length && !';,()'.includes(text[position]!)) {
+      const char = text[position++]!;
+      if (char === '\\' && position < text.length) parts[parts.length - 1] += text[position++];
+      else if (char === '*') parts.push('');
+      else parts[parts.length - 1] += char;
+    }
     if (position === start) throw new FiqlError('expected a value', position);
-    return text.slice(start, position);
+    return parts.length === 1 ? { value: parts[0]! } : { value: parts.join('*'), wildcardParts: parts };
   }
 
   if (text.trim() === '') throw new FiqlError('empty filter', 0);
@@ -124,18 +133,16 @@ export function valuesAt(item: unknown, path: string): unknown[] {
 }
 
 const wildcardCache = new Map<string, RegExp>();
-function wildcard(value: string): RegExp {
-  let regex = wildcardCache.get(value);
+function wildcard(parts: string[]): RegExp {
+  const key = JSON.stringify(parts);
+  let regex = wildcardCache.get(key);
   if (!regex) {
     regex = new RegExp(
-      `^${value
-        .split('*')
-        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-        .join('.*')}$`,
+      `^${parts.map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`,
       's',
     );
     if (wildcardCache.size > 1000) wildcardCache.clear();
-    wildcardCache.set(value, regex);
+    wildcardCache.set(key, regex);
   }
   return regex;
 }
@@ -148,12 +155,12 @@ function numeric(text: string): number | undefined {
   return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : undefined;
 }
 
-function equals(leaf: unknown, value: string): boolean {
+function equals(leaf: unknown, comparison: FiqlComparison): boolean {
   const text = asText(leaf);
-  if (value.includes('*')) return wildcard(value).test(text);
-  if (text === value) return true;
+  if (comparison.wildcardParts) return wildcard(comparison.wildcardParts).test(text);
+  if (text === comparison.value) return true;
   const a = numeric(text);
-  const b = numeric(value);
+  const b = numeric(comparison.value);
   return a !== undefined && b !== undefined && a === b;
 }
 
@@ -181,8 +188,10 @@ export function matchesFiql<T>(
       if (customSelector) return customSelector(item, operator, value);
       const leaves = valuesAt(item, selector);
       if (operator === '==')
-        return value === 'null' && leaves.length === 0 ? true : leaves.some((leaf) => equals(leaf, value));
-      if (operator === '!=') return !leaves.some((leaf) => equals(leaf, value));
+        return value === 'null' && leaves.length === 0
+          ? true
+          : leaves.some((leaf) => equals(leaf, expression));
+      if (operator === '!=') return !leaves.some((leaf) => equals(leaf, expression));
       return leaves.some((leaf) => {
         const order = compare(leaf, value);
         return operator === '=lt='
@@ -198,9 +207,7 @@ export function matchesFiql<T>(
 }
 
 /** Combined conditions that all must hold, e.g. `_context` filters repeated with `;`. */
-export function comparisonsOf(
-  expression: FiqlExpression,
-): { selector: string; operator: FiqlOperator; value: string }[] {
+export function comparisonsOf(expression: FiqlExpression): FiqlComparison[] {
   if (expression.kind === 'comparison') return [expression];
   return expression.kind === 'and' ? expression.operands.flatMap(comparisonsOf) : [];
 }

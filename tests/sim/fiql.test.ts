@@ -55,9 +55,26 @@ describe('FIQL filters', () => {
     assert.equal(matches('name==cluster-a;(size==1,size==12)'), true);
   });
 
-  it('accepts quoted values with separators inside', () => {
-    assert.equal(matchesFiql(parseFiql('name=="a,b;(c)"'), { name: 'a,b;(c)' }), true);
-    assert.equal(matchesFiql(parseFiql("name=='it\\'s'"), { name: "it's" }), true);
+  it('reads a backslash-escaped ( ) ; , as part of the value, as pyvcloud sends them', () => {
+    const odd = { name: 'pool (a);b,c' };
+    assert.equal(matchesFiql(parseFiql('name==pool \\(a\\)\\;b\\,c'), odd), true);
+    assert.equal(matchesFiql(parseFiql('name==pool \\(a\\)\\;b\\,c;name!=x'), odd), true);
+    assert.equal(matchesFiql(parseFiql('name==pool \\(a\\)'), odd), false);
+    assert.throws(() => parseFiql('name==pool (a);b,c'), FiqlError, 'unescaped, they are structure');
+  });
+
+  it('treats quotes as ordinary characters, so a quoted name finds nothing', () => {
+    assert.equal(matches('name=="cluster-a"'), false);
+    assert.equal(matches("name=='cluster-a'"), false);
+    assert.equal(matchesFiql(parseFiql('name=="cluster-a"'), { name: '"cluster-a"' }), true);
+    assert.equal(matchesFiql(parseFiql("name==it's"), { name: "it's" }), true);
+    assert.throws(() => parseFiql('name=="a,b"'), FiqlError, 'a comma inside quotes still separates');
+  });
+
+  it('keeps an unescaped * a wildcard next to escaped characters', () => {
+    assert.equal(matchesFiql(parseFiql('name==pool \\(*\\)'), { name: 'pool (anything)' }), true);
+    assert.equal(matchesFiql(parseFiql('name==pool\\*star'), { name: 'poolXstar' }), false);
+    assert.equal(matchesFiql(parseFiql('name==pool\\*star'), { name: 'pool*star' }), true);
   });
 
   it('matches nothing for a field the object does not have', () => {

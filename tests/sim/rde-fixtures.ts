@@ -130,7 +130,7 @@ export async function defineTestType(provider: VcdClient, options: DefineOptions
 export async function publishTypeBundle(provider: VcdClient, type: TestType): Promise<void> {
   const name = `${type.vendor}:${type.nss} Entitlement`;
   const bundles = await provider.get<VcdPage<{ id: string }>>(
-    `${cloudapi}/rightsBundles?filter=${encodeURIComponent(`name=="${name}"`)}`,
+    `${cloudapi}/rightsBundles?filter=${encodeURIComponent(`name==${name}`)}`,
   );
   assert.equal(bundles.body.resultTotal, 1, `bundle ${name}`);
   const published = await provider.post(
@@ -148,7 +148,7 @@ export async function addRightsToRole(
 ): Promise<void> {
   const inTenant = provider.inTenant(orgId);
   const roles = await inTenant.get<VcdPage<{ id: string }>>(
-    `${cloudapi}/roles?filter=${encodeURIComponent(`name=="${roleName}"`)}`,
+    `${cloudapi}/roles?filter=${encodeURIComponent(`name==${roleName}`)}`,
   );
   assert.equal(roles.body.resultTotal, 1, `role ${roleName}`);
   const added = await inTenant.post(`${cloudapi}/roles/${roles.body.values[0]!.id}/rights`, {

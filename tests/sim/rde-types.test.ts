@@ -77,7 +77,7 @@ describe('RDE interfaces and entity types', () => {
       Object.values(rightsOf('acmetest', 'sprocket')).sort(),
     );
     const bundles = await provider.get<VcdPage<{ id: string; name: string }>>(
-      `${cloudapi}/rightsBundles?filter=${encodeURIComponent('name=="acmetest:sprocket Entitlement"')}`,
+      `${cloudapi}/rightsBundles?filter=${encodeURIComponent('name==acmetest:sprocket Entitlement')}`,
     );
     assert.equal(bundles.body.resultTotal, 1);
     const bundleRights = await provider.getAll<{ name: string }>(
