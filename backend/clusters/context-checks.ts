@@ -14,7 +14,7 @@ import { floatingIpSuggestions } from '../vcd/ipSpaces.ts';
 import { segAssignments, segWithCapacity } from '../vcd/alb.ts';
 import type { VcdClient } from '../vcd/client.ts';
 import { networkCidr, vdcNetworks } from '../vcd/networks.ts';
-import { isPlacementPolicy, listVdcs, vdcComputePolicies, vdcStorageProfiles } from '../vcd/vdcs.ts';
+import { isPlacementPolicy, listVdcs, vdcComputePolicies, vdcStoragePolicies } from '../vcd/vdcs.ts';
 import type { ClusterSpecContext, CompleteClusterSpec, NetworkOffer } from './spec.ts';
 import { visibleTemplates } from './templates.ts';
 
@@ -46,7 +46,7 @@ export async function lookUpContext(
   if (!vdc) return { context, gateways };
   const [policies, profiles, networks] = await Promise.all([
     vdcComputePolicies(client, vdc.id),
-    vdcStorageProfiles(client, vdc.id),
+    vdcStoragePolicies(client, vdc.id),
     vdcNetworks(client, vdc.id),
   ]);
   context.sizingPolicies = policies

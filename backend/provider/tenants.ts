@@ -19,7 +19,7 @@ import { floatingIpSuggestions, listAllocations } from '../vcd/ipSpaces.ts';
 import { vdcNetworks } from '../vcd/networks.ts';
 import { listAll } from '../vcd/paging.ts';
 import { findContainer, type ContainerKind } from '../vcd/rights.ts';
-import { listVdcs, vdcComputePolicies, vdcStorageProfiles } from '../vcd/vdcs.ts';
+import { listVdcs, vdcComputePolicies, vdcStoragePolicies } from '../vcd/vdcs.ts';
 import type { OrgRef } from './provider-config.ts';
 import { tenantOrgs, type TemplateCatalog } from './templates-lifecycle.ts';
 
@@ -276,7 +276,7 @@ export class Tenants {
       vdcs.map(async (vdc) => {
         const [policies, profiles] = await Promise.all([
           vdcComputePolicies(tenant, vdc.id),
-          vdcStorageProfiles(tenant, vdc.id),
+          vdcStoragePolicies(tenant, vdc.id),
         ]);
         const names = new Set(policies.map((policy) => policy.name));
         return { vdc, missing: tkgSizingPolicies.filter((name) => !names.has(name)), profiles };

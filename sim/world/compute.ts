@@ -34,7 +34,10 @@ export interface VdcComputePolicy {
   memory: number | null;
 }
 
-/** Org VDC storage profile (`/cloudapi/1.0.0/orgVdcStorageProfiles`). */
+/**
+ * Org VDC storage profile, as the legacy API names it (`/api/vdcStorageProfile/{id}`); cloudapi serves it as an
+ * `OrgVdcStoragePolicy` (`/cloudapi/1.0.0/orgVdcStoragePolicies`).
+ */
 export interface OrgVdcStorageProfile {
   id: string;
   name: string;

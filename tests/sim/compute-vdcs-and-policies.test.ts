@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RunningSimulator } from '../../sim/server.ts';
-import { startTestSimulator, VcdClient, type VcdPage } from '../helpers/vcd.ts';
+import { startTestSimulator, VcdClient, type VcdErrorBody, type VcdPage } from '../helpers/vcd.ts';
 import { byName, queryRecords } from './support/infra.ts';
 
 interface Policy {
@@ -12,7 +12,7 @@ interface Policy {
   isSizingOnly: boolean;
 }
 
-describe('org VDCs, compute (sizing) policies and storage profiles', () => {
+describe('org VDCs, compute (sizing) policies and storage policies', () => {
   let sim: RunningSimulator;
   let acme: VcdClient;
   let provider: VcdClient;
@@ -89,8 +89,48 @@ describe('org VDCs, compute (sizing) policies and storage profiles', () => {
       records.record.map((r) => [r.name, r.vdcName, r.isDefaultStorageProfile]),
       [['gold-storage-policy', 'acme-vdc', true]],
     );
-    const cloudapi = await acme.getAll<{ name: string }>('/cloudapi/1.0.0/orgVdcStorageProfiles');
-    assert.equal(cloudapi.length, 1);
+  });
+
+  it('serves storage policies at /cloudapi/1.0.0/orgVdcStoragePolicies in VCD OpenAPI model, by orgVdcRef.id', async () => {
+    const vdc = await byName(acme, '/cloudapi/1.0.0/vdcs', 'acme-vdc');
+    const mine = await acme.getAll<Record<string, unknown>>(
+      `/cloudapi/1.0.0/orgVdcStoragePolicies?filter=${encodeURIComponent(`orgVdcRef.id==${vdc.id}`)}`,
+    );
+    assert.equal(mine.length, 1);
+    const policy = mine[0]!;
+    assert.deepEqual(Object.keys(policy).sort(), [
+      'id',
+      'isDefaultStoragePolicy',
+      'isEnabled',
+      'name',
+      'orgVdcRef',
+      'storageLimitMb',
+    ]);
+    assert.deepEqual(
+      [policy['name'], policy['isEnabled'], policy['isDefaultStoragePolicy'], policy['storageLimitMb']],
+      ['gold-storage-policy', true, true, 1_048_576],
+    );
+    assert.deepEqual(policy['orgVdcRef'], { id: vdc.id, name: 'acme-vdc' });
+    const one = await acme.get<{ name: string }>(
+      `/cloudapi/1.0.0/orgVdcStoragePolicies/${String(policy['id'])}`,
+    );
+    assert.equal(one.body.name, 'gold-storage-policy');
+
+    const all = await provider.getAll<{ orgVdcRef: { name: string } }>(
+      '/cloudapi/1.0.0/orgVdcStoragePolicies',
+    );
+    assert.deepEqual(all.map((p) => p.orgVdcRef.name).sort(), ['acme-vdc', 'globex-vdc']);
+  });
+
+  it('answers the made-up orgVdcStorageProfiles path as any unknown cloudapi path: 404 in VCD’s error form', async () => {
+    for (const path of ['/cloudapi/1.0.0/orgVdcStorageProfiles', '/cloudapi/1.0.0/noSuchThing']) {
+      const response = await acme.get<VcdErrorBody>(path);
+      assert.equal(response.status, 404, path);
+      assert.equal(response.body.minorErrorCode, 'RESOURCE_NOT_FOUND');
+      assert.equal(response.body.stackTrace, null);
+      assert.ok(response.body.message.includes(path), response.body.message);
+      assert.equal(response.body.majorErrorCode, undefined, 'cloudapi errors have no majorErrorCode');
+    }
   });
 
   it('needs the compute policy view right', async () => {

@@ -71,23 +71,24 @@ function withoutInternal<T extends { _vdcIds?: unknown }>(value: T): Omit<T, '_v
   return rest;
 }
 
-export function storageProfileJson(profile: OrgVdcStorageProfile) {
+/**
+ * `OrgVdcStoragePolicy` as `/cloudapi/1.0.0/orgVdcStoragePolicies` serves it: the fields of VCD's OpenAPI model
+ * (CAPVCD `vendor/github.com/vmware/cloud-provider-for-cloud-director/pkg/vcdswaggerclient_37_2/
+ * model_org_vdc_storage_policy.go`). `pvdcStoragePolicyRef` is left out: the simulator has no provider VDCs.
+ */
+export function storagePolicyJson(profile: OrgVdcStorageProfile) {
   return {
     id: profile.id,
     name: profile.name,
-    vdc: profile.vdc,
-    enabled: profile.enabled,
-    default: profile.default,
-    limit: profile.limit,
-    used: profile.used,
-    units: profile.units,
-    iopsLimit: profile.iopsLimit,
-    iopsAllocated: 0,
+    isEnabled: profile.enabled,
+    isDefaultStoragePolicy: profile.default,
+    storageLimitMb: profile.limit,
+    orgVdcRef: profile.vdc,
   };
 }
 
 /**
- * Org VDCs (cloudapi and legacy), their compute (sizing) policies and storage profiles, and the
+ * Org VDCs (cloudapi and legacy), their compute (sizing) policies and storage policies, and the
  * legacy org (`/api/org/{id}`) whose links lead to its VDCs and catalogs.
  */
 export function computeArea(ctx: SimContext): Router {
@@ -164,27 +165,21 @@ export function computeArea(ctx: SimContext): Router {
     });
   }
 
-  // ---- storage profiles ----
+  // ---- storage policies (the legacy API calls them storage profiles) ----
   const visibleProfiles = (principal: Principal) => {
     const world = ctx.store.world;
     const vdcIds = new Set(visibleVdcs(principal, world).map((vdc) => vdc.id));
     return Object.values(world.storageProfiles).filter((profile) => vdcIds.has(profile.vdc.id));
   };
-  router.get('/cloudapi/1.0.0/orgVdcStorageProfiles', (req, res) => {
+  // Cloud Director has no `orgVdcStorageProfiles` path: a client asking for it gets the unknown-route 404.
+  router.get('/cloudapi/1.0.0/orgVdcStoragePolicies', (req, res) => {
     const principal = viewer(req);
-    res.json(
-      pageOf(req, res, visibleProfiles(principal).map(storageProfileJson), {
-        defaultSort: 'name',
-        customSelectors: {
-          _context: (item, operator, value) => (operator === '==') === (item.vdc.id === value),
-        },
-      }),
-    );
+    res.json(pageOf(req, res, visibleProfiles(principal).map(storagePolicyJson), { defaultSort: 'name' }));
   });
-  router.get('/cloudapi/1.0.0/orgVdcStorageProfiles/:id', (req, res) => {
+  router.get('/cloudapi/1.0.0/orgVdcStoragePolicies/:id', (req, res) => {
     const profile = visibleProfiles(viewer(req)).find((candidate) => candidate.id === req.params.id);
-    if (!profile) fail('notFound', { kind: 'OrgVdcStorageProfile', id: req.params.id });
-    res.json(storageProfileJson(profile));
+    if (!profile) fail('notFound', { kind: 'OrgVdcStoragePolicy', id: req.params.id });
+    res.json(storagePolicyJson(profile));
   });
   router.get('/api/vdcStorageProfile/:id', (req, res) => {
     const id = urnFromUuid(req.params.id, 'vdcstorageProfile');

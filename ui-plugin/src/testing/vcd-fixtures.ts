@@ -87,8 +87,23 @@ export function flushVdcOptions(http: HttpTestingController): void {
       ]),
     );
   http
-    .expectOne((r) => path(r.url) === `${api}/cloudapi/1.0.0/orgVdcStorageProfiles`)
-    .flush(page([{ id: 's1', name: 'gold-storage-policy', default: true }]));
+    .expectOne(
+      (r) =>
+        path(r.url) === `${api}/cloudapi/1.0.0/orgVdcStoragePolicies` &&
+        r.params.get('filter') === `orgVdcRef.id==${vdc.id}`,
+    )
+    .flush(
+      page([
+        {
+          id: 'urn:vcloud:vdcstorageProfile:s1',
+          name: 'gold-storage-policy',
+          isEnabled: true,
+          isDefaultStoragePolicy: true,
+          storageLimitMb: 1048576,
+          orgVdcRef: vdc,
+        },
+      ]),
+    );
   http.expectOne((r) => path(r.url) === `${api}/cloudapi/1.0.0/orgVdcNetworks`).flush(page(networks));
   http
     .expectOne(`${api}/cloudapi/1.0.0/edgeGateways/urn%3Avcloud%3Agateway%3Aalb/loadBalancer`)

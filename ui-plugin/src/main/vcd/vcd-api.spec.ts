@@ -3,7 +3,7 @@ import { HttpTestingController, provideHttpClientTesting } from '@angular/common
 import { TestBed } from '@angular/core/testing';
 import { containerProviders } from '../../testing/container-providers';
 import { api, flushSessionRights, page } from '../../testing/vcd-fixtures';
-import { MANAGE_API_TOKENS_RIGHT, type RightCheck, VcdApi } from './vcd-api';
+import { fiqlEquals, MANAGE_API_TOKENS_RIGHT, type RightCheck, VcdApi } from './vcd-api';
 
 describe('VcdApi.hasRight', () => {
   let http: HttpTestingController;
@@ -71,5 +71,66 @@ describe('VcdApi.hasRight', () => {
   it('says unknown when the session rights fail otherwise', () => {
     sessionRights().error(new ProgressEvent('error'), { status: 0 });
     expect(answer).toBe('unknown');
+  });
+});
+
+describe('VcdApi.storagePolicies', () => {
+  let http: HttpTestingController;
+  let vcd: VcdApi;
+  const vdcId = 'urn:vcloud:vdc:1111';
+  const policy = (name: string, extra: Record<string, unknown> = {}) => ({
+    id: `urn:vcloud:vdcstorageProfile:${name}`,
+    name,
+    isEnabled: true,
+    isDefaultStoragePolicy: false,
+    orgVdcRef: { id: vdcId, name: 'acme-vdc' },
+    ...extra,
+  });
+
+  beforeEach(() => {
+    TestBed.configureTestingModule({
+      providers: [provideHttpClient(), provideHttpClientTesting(), ...containerProviders()],
+    });
+    http = TestBed.inject(HttpTestingController);
+    vcd = TestBed.inject(VcdApi);
+  });
+  afterEach(() => http.verify());
+
+  const policies = () =>
+    http.expectOne((request) => request.url === `${api}/cloudapi/1.0.0/orgVdcStoragePolicies`);
+
+  it("reads VCD's orgVdcStoragePolicies filtered by the VDC, keeping the VDC's enabled policies", () => {
+    let names: string[] | undefined;
+    vcd.storagePolicies(vdcId).subscribe((found) => (names = found.map((p) => p.name)));
+    const request = policies();
+    expect(request.request.params.get('filter')).toBe(`orgVdcRef.id==${vdcId}`);
+    request.flush(
+      page([
+        policy('gold'),
+        policy('off', { isEnabled: false }),
+        policy('elsewhere', { orgVdcRef: { id: 'urn:vcloud:vdc:2222', name: 'other' } }),
+      ]),
+    );
+    expect(names).toEqual(['gold']);
+  });
+
+  it('reads the whole list when VCD refuses the filter (400)', () => {
+    let names: string[] | undefined;
+    vcd.storagePolicies(vdcId).subscribe((found) => (names = found.map((p) => p.name)));
+    policies().flush(
+      { minorErrorCode: 'BAD_REQUEST', message: 'bad filter' },
+      { status: 400, statusText: 'Bad Request' },
+    );
+    const unfiltered = policies();
+    expect(unfiltered.request.params.get('filter')).toBeNull();
+    unfiltered.flush(page([policy('gold'), policy('elsewhere', { orgVdcRef: { id: 'x', name: 'x' } })]));
+    expect(names).toEqual(['gold']);
+  });
+});
+
+describe('fiqlEquals', () => {
+  it('sends the value unquoted with ( ) ; , escaped by a backslash', () => {
+    expect(fiqlEquals('name', 'a (b);c,d*"e"')).toBe('name==a \\(b\\)\\;c\\,d*"e"');
+    expect(fiqlEquals('orgVdc.id', 'urn:vcloud:vdc:1')).toBe('orgVdc.id==urn:vcloud:vdc:1');
   });
 });

@@ -1,6 +1,6 @@
 import { HttpClient, HttpErrorResponse, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import { Observable, forkJoin, map, of, switchMap, catchError } from 'rxjs';
+import { Observable, forkJoin, map, of, switchMap, catchError, throwError } from 'rxjs';
 import type { Page } from '../api/cluster-types';
 import { ContainerContext } from '../container/container-context';
 
@@ -29,11 +29,22 @@ export interface ComputePolicyRecord extends Ref {
   memory?: number | null;
 }
 
-/** `/cloudapi/1.0.0/orgVdcStorageProfiles` item. */
-export interface StorageProfileRecord extends Ref {
-  enabled?: boolean;
-  default?: boolean;
-  vdc?: Ref;
+/**
+ * `/cloudapi/1.0.0/orgVdcStoragePolicies` item, VCD's `OrgVdcStoragePolicy` (CAPVCD's vendored OpenAPI client,
+ * `vcdswaggerclient_37_2/model_org_vdc_storage_policy.go`); the wizard calls it a storage profile, as VCD's UI does.
+ */
+export interface StoragePolicyRecord extends Ref {
+  isEnabled?: boolean;
+  isDefaultStoragePolicy?: boolean;
+  orgVdcRef?: Ref | null;
+}
+
+/**
+ * `field==value` as Cloud Director reads a FIQL filter: unquoted, with its reserved `( ) ; ,` escaped by a
+ * backslash (pyvcloud `client.py` `_escape_special_characters`); `*` stays VCD's wildcard.
+ */
+export function fiqlEquals(field: string, value: string): string {
+  return `${field}==${value.replace(/[();,]/g, (char) => `\\${char}`)}`;
 }
 
 interface SubnetRecord {
@@ -85,13 +96,27 @@ export class VcdApi {
     return this.all<ComputePolicyRecord>(`cloudapi/2.0.0/vdcs/${encodeURIComponent(vdcId)}/computePolicies`);
   }
 
-  storageProfiles(vdcId: string): Observable<StorageProfileRecord[]> {
-    return this.all<StorageProfileRecord>('cloudapi/1.0.0/orgVdcStorageProfiles', `vdc.id==${vdcId}`);
+  /**
+   * The VDC's enabled storage policies. No public client shows which filter fields VCD takes here: the model's
+   * `orgVdcRef.id` is asked for, a VCD that refuses it (400) is read whole, and the VDC is checked here either way.
+   */
+  storagePolicies(vdcId: string): Observable<StoragePolicyRecord[]> {
+    const path = 'cloudapi/1.0.0/orgVdcStoragePolicies';
+    return this.all<StoragePolicyRecord>(path, fiqlEquals('orgVdcRef.id', vdcId)).pipe(
+      catchError((error: unknown) =>
+        error instanceof HttpErrorResponse && error.status === 400
+          ? this.all<StoragePolicyRecord>(path)
+          : throwError(() => error),
+      ),
+      map((policies) =>
+        policies.filter((policy) => policy.orgVdcRef?.id === vdcId && policy.isEnabled !== false),
+      ),
+    );
   }
 
   /** The VDC's networks, each with its edge gateway's name and whether the gateway has NSX ALB enabled. */
   networks(vdcId: string): Observable<NetworkWithGateway[]> {
-    return this.all<NetworkRecord>('cloudapi/1.0.0/orgVdcNetworks', `orgVdc.id==${vdcId}`).pipe(
+    return this.all<NetworkRecord>('cloudapi/1.0.0/orgVdcNetworks', fiqlEquals('orgVdc.id', vdcId)).pipe(
       switchMap((networks) => {
         const gatewayIds = [
           ...new Set(
@@ -140,7 +165,7 @@ export class VcdApi {
    * through the session's roles (`roles/{id}/rights`, which needs "Role: View"); `unknown` when VCD will not say.
    */
   hasRight(right: string): Observable<RightCheck> {
-    return this.all<Ref>('cloudapi/1.0.0/sessions/current/rights', `name==${right}`).pipe(
+    return this.all<Ref>('cloudapi/1.0.0/sessions/current/rights', fiqlEquals('name', right)).pipe(
       map((rights): RightCheck => (rights.some((found) => found.name === right) ? 'granted' : 'missing')),
       catchError((error: unknown) =>
         error instanceof HttpErrorResponse && error.status === 404
@@ -161,7 +186,7 @@ export class VcdApi {
             roles.map((role) =>
               this.all<Ref>(
                 `cloudapi/1.0.0/roles/${encodeURIComponent(role.id)}/rights`,
-                `name==${right}`,
+                fiqlEquals('name', right),
               ).pipe(map((rights) => rights.length > 0)),
             ),
           ).pipe(map((found): RightCheck => (found.some(Boolean) ? 'granted' : 'missing')));

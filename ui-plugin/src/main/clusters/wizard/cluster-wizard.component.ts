@@ -148,7 +148,7 @@ export class ClusterWizardComponent implements OnInit {
     if (options?.state !== 'ready') return [];
     return options.value.storageProfiles.map((profile) => ({
       name: profile.name,
-      text: profile.default ? translate('wizard.storage.default', profile.name) : profile.name,
+      text: profile.isDefaultStoragePolicy ? translate('wizard.storage.default', profile.name) : profile.name,
     }));
   });
 

@@ -8,7 +8,7 @@ import {
   MANAGE_API_TOKENS_RIGHT,
   type NetworkWithGateway,
   type RightCheck,
-  type StorageProfileRecord,
+  type StoragePolicyRecord,
   VcdApi,
   type VdcRecord,
 } from '../../vcd/vcd-api';
@@ -19,7 +19,7 @@ export type Loadable<T> =
 
 export interface VdcOptions {
   sizingPolicies: ComputePolicyRecord[];
-  storageProfiles: StorageProfileRecord[];
+  storageProfiles: StoragePolicyRecord[];
   networks: NetworkWithGateway[];
 }
 
@@ -111,7 +111,7 @@ export class WizardOptions {
     this.vdcOptions.set({ state: 'loading' });
     this.vdcRequest = forkJoin({
       sizingPolicies: this.vcd.computePolicies(vdc.id),
-      storageProfiles: this.vcd.storageProfiles(vdc.id),
+      storageProfiles: this.vcd.storagePolicies(vdc.id),
       networks: this.vcd.networks(vdc.id),
     }).subscribe({
       next: (options) =>
