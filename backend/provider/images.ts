@@ -8,7 +8,14 @@ import {
   clusterctlRepositoryFiles,
   DEFAULT_CERT_MANAGER_VERSION,
 } from '../bootstrap/clusterctl-repository.ts';
-import type { SettingsDocument } from './settings.ts';
+import type { AddonName } from '../addons/vcd-addons.ts';
+import { addonSources, type SettingsDocument } from './settings.ts';
+
+const addonComponentNames: Readonly<Record<AddonName, string>> = {
+  antrea: 'Antrea (CNI)',
+  cpi: 'cloud provider for Cloud Director (CPI)',
+  csi: 'named-disk CSI driver',
+};
 
 export interface Artifact {
   kind: 'binary' | 'image' | 'manifest';
@@ -97,6 +104,14 @@ export function clusterArtifacts(settings: SettingsDocument): Artifact[] {
       reference: rehome(image.reference, settings.registry.providerImageRegistry),
     })),
     ...manifests,
+    // The CNI, CPI and CSI manifests the bootstrap VM downloads (their URLs are the provider's, a mirror's when
+    // air-gapped); their images are named in the manifests themselves.
+    ...addonSources(components).map((source): Artifact => ({
+      kind: 'manifest',
+      component: addonComponentNames[source.name],
+      version: source.version,
+      reference: source.url,
+    })),
     {
       kind: 'manifest',
       component: 'Contour',
