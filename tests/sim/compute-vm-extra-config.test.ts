@@ -5,7 +5,7 @@
  * empty value and keeps the others; on powered-off and powered-on VMs alike.
  */
 import assert from 'node:assert/strict';
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { after, before, describe, it } from 'node:test';
 import type { RunningSimulator } from '../../sim/server.ts';
 import { apiVersion, VcdClient } from '../helpers/vcd.ts';
@@ -45,6 +45,7 @@ describe('VM ExtraConfig through the virtual hardware section', () => {
     assert.equal(link?.href, `${vmHref}/virtualHardwareSection/`);
     const response = await author.get(link.href, { accept: xmlAccept });
     assert.equal(response.status, 200, response.text);
+    assert.equal(XMLValidator.validate(response.text), true, 'well-formed XML');
     assert.match(
       response.headers.get('content-type') ?? '',
       /^application\/vnd\.vmware\.vcloud\.virtualHardwareSection\+xml/,

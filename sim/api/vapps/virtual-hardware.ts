@@ -31,6 +31,8 @@ const builder = new XMLBuilder({
   attributeNamePrefix: '@_',
   format: true,
   suppressEmptyNode: true,
+  // Otherwise `x="true"` is written as a bare `x`, which is not XML.
+  suppressBooleanAttributes: false,
 });
 
 const parser = new XMLParser({

@@ -2,7 +2,7 @@
  * Shared steps of the compute, network, IP space and ALB tests: find seeded objects through the
  * API, instantiate the bootstrap template, and wait for tasks. Every call is real HTTP.
  */
-import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import assert from 'node:assert/strict';
 import type { RunningSimulator } from '../../../sim/server.ts';
 import {
@@ -323,6 +323,7 @@ export async function setExtraConfig(
     headers: { 'content-type': 'application/vnd.vmware.vcloud.virtualHardwareSection+xml' },
   });
   assert.equal(response.status, 202, response.text);
+  assert.equal(XMLValidator.validate(response.text), true, 'the task is well-formed XML');
   const location = response.headers.get('location');
   assert.ok(location, 'Location header');
   return client.waitForTask(location);
@@ -334,6 +335,7 @@ export async function extraConfigOf(client: VcdClient, vmHref: string): Promise<
     accept: `application/*+xml;version=${apiVersion}`,
   });
   assert.equal(response.status, 200, response.text);
+  assert.equal(XMLValidator.validate(response.text), true, 'the section is well-formed XML');
   const parsed = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '',
