@@ -94,6 +94,7 @@ export class CapvcdEmulator implements ClusterProvisioner {
         kubeApi: null,
         pivoted: false,
         capiObjects: [],
+        nodesNeedCni: true,
         createdAt: now,
       };
       this.#clusters()[clusterId] = cluster;
@@ -189,7 +190,7 @@ export class CapvcdEmulator implements ClusterProvisioner {
           memoryMiB: vm.memoryMb,
           providerID: `vmware-cloud-director://${vm.id.split(':').pop()}`,
           // kubeadm nodes have no pod network until a CNI runs (CAPVCD docs/CRS.md).
-          cniRequired: true,
+          cniRequired: cluster.nodesNeedCni === true,
           ...(cluster.externalCloudProvider ? { cloudProvider: 'external' as const } : {}),
         };
       });

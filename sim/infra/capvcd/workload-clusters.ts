@@ -60,6 +60,11 @@ export interface WorkloadCluster {
   pivoted: boolean;
   /** The moved Cluster API objects, to put back into a re-created API server after a restart. */
   capiObjects: JsonObject[];
+  /**
+   * The nodes follow kubelet's add-on rules (NotReady until a CNI runs). Absent in worlds saved before the rule
+   * existed: their nodes keep the network they had.
+   */
+  nodesNeedCni?: boolean;
   /** The manifest's kubelets run with `cloud-provider: external` (nodes wait for the CPI). */
   externalCloudProvider?: boolean;
   /** The add-on objects the bootstrap applied (CNI, CPI, CSI), put back after a restart like `capiObjects`. */
