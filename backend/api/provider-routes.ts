@@ -77,6 +77,8 @@ export const providerComponentSchemas: Record<string, JsonSchema> = {
       'catalog',
       'kubernetesVersion',
       'version',
+      'usable',
+      'unusableReason',
       'lifecycle',
       'publishedToAll',
       'orgs',
@@ -86,10 +88,12 @@ export const providerComponentSchemas: Record<string, JsonSchema> = {
       name: { type: 'string' },
       catalog: orgRefSchema,
       description: { type: ['string', 'null'] },
-      kubernetesVersion: { type: 'string' },
+      kubernetesVersion: { type: ['string', 'null'] },
       tkgVersion: { type: ['string', 'null'] },
       os: { type: ['object', 'null'] },
-      version: { type: 'string', description: 'VERSION product property' },
+      version: { type: ['string', 'null'], description: 'VERSION product property' },
+      usable: { type: 'boolean', description: 'False when no cluster can be built from it' },
+      unusableReason: { type: ['string', 'null'], description: 'Why it is unusable' },
       size: {
         type: 'object',
         properties: {

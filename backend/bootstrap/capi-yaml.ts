@@ -36,17 +36,21 @@ export interface CapiClusterInput {
     catalog: string;
     /** vApp template name. */
     name: string;
-    /** Kubernetes version from the template's `VERSION` property, e.g. `v1.27.5+vmware.1`. */
+    /** Kubernetes version from the template's `VERSION` property, e.g. `v1.28.11+vmware.2`. */
     kubernetesVersion: string;
     tkgVersion: string;
-    /** TKr name, e.g. `v1.27.5---vmware.1-tkg.1`; a label on the Cluster. */
+    /** TKr name, e.g. `v1.28.11---vmware.2-tkg.2`; a label on the Cluster. */
     tkr?: string;
-    etcdImageTag?: string;
-    coreDnsImageTag?: string;
+    /**
+     * etcd and CoreDNS image tags of the template's TKG release (`tkg-versions.ts`). Required: without them kubeadm
+     * asks the registry for upstream tags the TKG registry does not carry, and the control plane never starts.
+     */
+    etcdImageTag: string;
+    coreDnsImageTag: string;
   };
   /** The reserved VIP (and port, 6443 unless given) of the control-plane virtual service. */
   controlPlaneEndpoint: { host: string; port?: number };
-  /** Registry of the Kubernetes images, e.g. `projects.registry.vmware.com/tkg`. */
+  /** Registry of the Kubernetes images (CAPVCD's TKG templates: `projects.registry.vmware.com/tkg`), or a mirror. */
   imageRegistry: string;
   /** The owner's VCD API (refresh) token; goes into the credentials Secret only. */
   apiToken: string;
@@ -135,8 +139,8 @@ export interface KubeadmConfigSpec {
   clusterConfiguration?: {
     apiServer: { certSANs: string[] };
     controllerManager: { extraArgs: Record<string, string> };
-    dns: { imageRepository: string; imageTag?: string };
-    etcd: { local: { imageRepository: string; imageTag?: string } };
+    dns: { imageRepository: string; imageTag: string };
+    etcd: { local: { imageRepository: string; imageTag: string } };
     imageRepository: string;
   };
   initConfiguration?: { nodeRegistration: NodeRegistration };
@@ -225,6 +229,9 @@ const DEPLOYMENT_NAME_LABEL = 'cluster.x-k8s.io/deployment-name';
 /** clusterctl move carries Secrets with this label to the workload cluster. */
 const MOVE_LABEL = 'clusterctl.cluster.x-k8s.io/move';
 
+/** An OCI image tag (the distribution spec's tag grammar). */
+const imageTag = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
 const nodeRegistration = (): NodeRegistration => ({
   criSocket: '/run/containerd/containerd.sock',
   kubeletExtraArgs: {
@@ -249,14 +256,18 @@ function checkInput(input: CapiClusterInput, names: CapiObjectNames): void {
     'template.kubernetesVersion',
     input.template.kubernetesVersion,
     p.version,
-    'a version such as v1.27.5+vmware.1',
+    'a version such as v1.28.11+vmware.2',
   );
   checks.match('template.tkgVersion', input.template.tkgVersion, p.version, 'a version such as v2.4.0');
-  for (const key of ['tkr', 'etcdImageTag', 'coreDnsImageTag'] as const) {
-    const value = input.template[key];
-    if (value !== undefined)
-      checks.match(`template.${key}`, value, /^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,127}$/, 'a tag');
-  }
+  if (input.template.tkr !== undefined)
+    checks.match(
+      'template.tkr',
+      input.template.tkr,
+      imageTag,
+      'a TKr name such as v1.28.11---vmware.2-tkg.2',
+    );
+  for (const key of ['etcdImageTag', 'coreDnsImageTag'] as const)
+    checks.match(`template.${key}`, input.template[key], imageTag, 'an image tag such as v3.5.12_vmware.5');
   const host = input.controlPlaneEndpoint.host;
   checks.check(
     'controlPlaneEndpoint.host',
@@ -401,16 +412,9 @@ export function buildCapiObjects(input: CapiClusterInput): CapiObject[] {
           clusterConfiguration: {
             apiServer: { certSANs: ['localhost', '127.0.0.1'] },
             controllerManager: { extraArgs: { 'enable-hostpath-provisioner': 'true' } },
-            dns: {
-              imageRepository: input.imageRegistry,
-              ...(template.coreDnsImageTag ? { imageTag: template.coreDnsImageTag } : {}),
-            },
-            etcd: {
-              local: {
-                imageRepository: input.imageRegistry,
-                ...(template.etcdImageTag ? { imageTag: template.etcdImageTag } : {}),
-              },
-            },
+            // As CAPVCD's TKG templates and CSE 4.2's (GVCD `govcd/cse/4.2/capiyaml_cluster.tmpl`) set them.
+            dns: { imageRepository: input.imageRegistry, imageTag: template.coreDnsImageTag },
+            etcd: { local: { imageRepository: input.imageRegistry, imageTag: template.etcdImageTag } },
             imageRepository: input.imageRegistry,
           },
           initConfiguration: { nodeRegistration: nodeRegistration() },

@@ -16,7 +16,7 @@ import type { VcdClient } from '../vcd/client.ts';
 import { networkCidr, vdcNetworks } from '../vcd/networks.ts';
 import { isPlacementPolicy, listVdcs, vdcComputePolicies, vdcStoragePolicies } from '../vcd/vdcs.ts';
 import type { ClusterSpecContext, CompleteClusterSpec, NetworkOffer } from './spec.ts';
-import { visibleTemplates } from './templates.ts';
+import { templateVersions, visibleTemplates } from './templates.ts';
 
 export interface CapacityProblem {
   field: string;
@@ -27,17 +27,21 @@ export interface CapacityProblem {
 /** The context for `validateCreateRequest`: everything the rules need, looked up as the caller. */
 export async function lookUpContext(
   client: VcdClient,
-  spec: { orgVdc: string; network: string },
+  spec: { orgVdc: string; network: string; template?: string },
   existingClusterNames: readonly string[],
 ): Promise<{ context: ClusterSpecContext; gateways: Map<string, EdgeGateway> }> {
   const [vdcs, templates] = await Promise.all([listVdcs(client), visibleTemplates(client)]);
   const now = new Date().toISOString();
+  // Only the chosen template's product section is read: whether it can build a cluster at all.
+  const chosen = templates.find((template) => template.name === spec.template);
+  const usability = chosen ? await templateVersions(client, chosen) : undefined;
   const context: ClusterSpecContext = {
     existingClusterNames,
     orgVdcs: vdcs.map((vdc) => vdc.name),
     templates: templates.map((template) => ({
       name: template.name,
       expiresAt: template.isExpired ? now : null,
+      ...(template === chosen && usability && !usability.usable ? { unusableReason: usability.reason } : {}),
     })),
     now,
   };

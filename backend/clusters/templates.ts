@@ -1,7 +1,8 @@
 /**
  * Kubernetes templates as the cluster steps need them: the vApp templates the org sees (with their catalog and
- * expiry) and, for one template, the versions its `VERSION` product property carries.
+ * expiry) and, for one template, the TKG versions its `VERSION` product property stands for, or why it is unusable.
  */
+import { tkgVersionBundle, type TkgVersionBundle } from '../bootstrap/tkg-versions.ts';
 import { templateProductProperties } from '../vcd/catalogs.ts';
 import type { VcdClient } from '../vcd/client.ts';
 import { eq } from '../vcd/fiql.ts';
@@ -39,23 +40,51 @@ export async function findTemplate(
   return records.find((record) => record.name === name && (!catalog || record.catalogName === catalog));
 }
 
-export interface TemplateVersions {
-  kubernetesVersion: string;
-  tkgVersion: string;
-  version: string;
+export type TemplateVersions = TkgVersionBundle;
+
+/** Whether a template can build a cluster: its TKG versions, or why not (a sentence fragment naming what is missing). */
+export type TemplateUsability =
+  { usable: true; versions: TemplateVersions } | { usable: false; reason: string };
+
+/**
+ * A template is usable when its VM's product section carries `VERSION` and that `VERSION` is a TKG image version
+ * the worker knows the etcd and CoreDNS tags of (`bootstrap/tkg-versions.ts`), as go-vcloud-director decides it.
+ */
+export function templateUsability(properties: ReadonlyMap<string, string>): TemplateUsability {
+  const version = properties.get('VERSION');
+  if (!version) {
+    return {
+      usable: false,
+      reason:
+        'its product section has no VERSION property, so its TKG release and the etcd and CoreDNS images kubeadm needs are unknown',
+    };
+  }
+  const versions = tkgVersionBundle(version);
+  if (!versions) {
+    return {
+      usable: false,
+      reason: `its VERSION ${JSON.stringify(version)} is not a TKG node image version CSE knows the etcd and CoreDNS image tags of`,
+    };
+  }
+  return { usable: true, versions };
 }
 
-/** `VERSION` = `v1.28.7+vmware.1-tkg.1-<hash>`: Kubernetes is the part before the first `-`. */
+/**
+ * Whether a vApp template is meant as a Kubernetes node image, usable or not: it says so in its product section
+ * (`VERSION`, `KUBERNETES_SEMVER`, `TKG_VERSION`) or in its name (TKG OVAs are named `<os>-<os version>-kube-v<semver>…`).
+ * Other templates (the bootstrap VM's, plain OS images) are not Kubernetes templates at all.
+ */
+export function isKubernetesTemplate(name: string, properties: ReadonlyMap<string, string>): boolean {
+  return (
+    ['VERSION', 'KUBERNETES_SEMVER', 'TKG_VERSION'].some((key) => properties.has(key)) ||
+    /-kube-v\d/.test(name)
+  );
+}
+
+/** The template's TKG versions read from its VM's product section, or why it cannot be used. */
 export async function templateVersions(
   client: VcdClient,
   template: TemplateRecord,
-): Promise<TemplateVersions | undefined> {
-  const properties = await templateProductProperties(client, template);
-  const version = properties.get('VERSION');
-  const kubernetesVersion = version?.split('-')[0];
-  if (!version || !kubernetesVersion || !/^v\d+\.\d+\.\d+(\+[\w.]+)?$/.test(kubernetesVersion))
-    return undefined;
-  // Images without TKG_VERSION still render; the label is informational.
-  const tkgVersion = properties.get('TKG_VERSION') ?? 'v0.0.0';
-  return { kubernetesVersion, tkgVersion, version };
+): Promise<TemplateUsability> {
+  return templateUsability(await templateProductProperties(client, template));
 }

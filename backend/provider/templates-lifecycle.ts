@@ -6,7 +6,7 @@
  * publishing it to all orgs when one of them is), so a tenant's VCD shows it the catalog only when something in it
  * is for that tenant. The CSE API and cluster create then offer exactly the published templates.
  */
-import { kubernetesVersionOf, osOf, type KubernetesTemplate } from '../api/templates.ts';
+import { kubernetesTemplateFacts, type KubernetesTemplate } from '../api/templates.ts';
 import { templateProductProperties } from '../vcd/catalogs.ts';
 import type { VcdClient } from '../vcd/client.ts';
 import { listAll } from '../vcd/paging.ts';
@@ -95,9 +95,8 @@ async function describe(vcd: VcdClient, record: QueryRecord): Promise<Discovered
   const catalogId = catalogIdOf(record);
   if (!catalogId) return undefined;
   const properties = await templateProductProperties(vcd, { href: record.href, id: templateIdOf(record) });
-  const version = properties.get('VERSION');
-  const kubernetesVersion = version ? kubernetesVersionOf(version) : undefined;
-  if (!version || !kubernetesVersion) return undefined;
+  const facts = kubernetesTemplateFacts(record.name, properties);
+  if (!facts) return undefined;
   const storageKb = number(record['storageKB']);
   return {
     id: templateIdOf(record),
@@ -105,10 +104,7 @@ async function describe(vcd: VcdClient, record: QueryRecord): Promise<Discovered
     catalog: text(record['catalogName']) ?? null,
     catalogId,
     description: text(record['description']) ?? null,
-    kubernetesVersion,
-    tkgVersion: properties.get('TKG_VERSION') ?? null,
-    os: osOf(properties, record.name),
-    version,
+    ...facts,
     size: {
       cpus: number(record['numberOfCpus']),
       memoryMb: number(record['memoryAllocationMB']),
@@ -374,10 +370,11 @@ function view(
   };
 }
 
-/** A template as the create rules see it: its name and, once expired, when. */
+/** A template as the create rules see it: its name, once expired when, and why it is unusable if it is. */
 export interface NamedOffer {
   name: string;
   expiresAt?: string | null;
+  unusableReason?: string | null;
 }
 
 /**
@@ -394,7 +391,7 @@ export function templateOffers(catalog: TemplateCatalog) {
       const mine = decided.filter((publication) => isPublishedTo(publication, orgId));
       if (mine.length === 0) return [];
       const live = mine.find((publication) => effectiveLifecycle(publication, now) !== 'expired');
-      return [{ name: offer.name, expiresAt: live ? null : expiredAt(mine[0]!, now) }];
+      return [{ ...offer, expiresAt: live ? null : expiredAt(mine[0]!, now) }];
     });
   };
 }

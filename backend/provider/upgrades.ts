@@ -1,5 +1,5 @@
 /**
- * Upgrade targets of a cluster, from the templates published to its org: not expired, the same or a higher TKG
+ * Upgrade targets of a cluster, from the templates published to its org: usable, not expired, the same or a higher TKG
  * version, and a Kubernetes version at least the cluster's and at most one minor version ahead (kubeadm upgrades
  * one minor at a time). A cluster on an expired template is offered its targets like any other.
  */
@@ -11,7 +11,7 @@ export interface ClusterVersions {
   tkgVersion: string | null;
 }
 
-/** `v1.28.7+vmware.1` → [1, 28, 7, 1]; `v2.5.0` → [2, 5, 0, 0]; unknown parts are 0. */
+/** `v1.28.11+vmware.2` → [1, 28, 11, 2]; `v2.5.2` → [2, 5, 2, 0]; unknown parts are 0. */
 export function versionParts(version: string | null | undefined): number[] {
   const match = /^v?(\d+)\.(\d+)\.(\d+)(?:\+vmware\.(\d+))?/.exec(version ?? '');
   if (!match) return [0, 0, 0, 0];
@@ -35,7 +35,8 @@ export function upgradeTargets(
   const [major, minor] = versionParts(current.kubernetesVersion);
   return offered
     .filter((template) => {
-      if (template.lifecycle === 'expired' || template.name === current.template) return false;
+      if (template.lifecycle === 'expired' || !template.usable || template.name === current.template)
+        return false;
       if (compareVersions(template.tkgVersion, current.tkgVersion) < 0) return false;
       const order = compareVersions(template.kubernetesVersion, current.kubernetesVersion);
       if (order < 0) return false;

@@ -1,7 +1,8 @@
 /**
  * vApp templates the caller can see (the legacy query service, `type=vAppTemplate`) and the OVF product
- * properties of a template's VM, where TKG images carry `VERSION` (how GVCD recognises a TKG OVA).
+ * properties of a template's VM, where TKG images carry `VERSION` (how GVCD recognises a TKG OVA), read in XML.
  */
+import { XMLParser } from 'fast-xml-parser';
 import type { VcdClient } from './client.ts';
 import type { Fiql } from './fiql.ts';
 
@@ -62,33 +63,56 @@ export async function listVAppTemplates(client: VcdClient, filter?: Fiql): Promi
   }
 }
 
-interface ProductSectionList {
-  productSection?: { property?: { key?: string; value?: unknown; defaultValue?: unknown }[] }[];
+/**
+ * The template's VM product properties as go-vcloud-director reads them to recognise a TKG image
+ * (`govcd/cse_util.go` `getTkgVersionBundleFromVAppTemplate`): the vApp template in XML
+ * (`types/v56` `VAppTemplate` → `Children.VM[0].ProductSection.Property`), each property's value being its
+ * `ovf:value` attribute (types/v56 `Property.DefaultValue`), or the `ovf:Value` child's when the attribute is absent.
+ */
+const templateXml = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  removeNSPrefix: true,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  isArray: (name) => ['Vm', 'ProductSection', 'Property', 'Value'].includes(name),
+});
+
+type XmlElement = Record<string, unknown>;
+
+const elements = (value: unknown): XmlElement[] =>
+  Array.isArray(value) ? value.filter((item): item is XmlElement => !!item && typeof item === 'object') : [];
+
+/** `key → value` of the first VM's product sections in a `VAppTemplate` XML document (the first key wins). */
+export function templateVmProperties(xml: string): Map<string, string> {
+  const properties = new Map<string, string>();
+  let document: XmlElement;
+  try {
+    document = templateXml.parse(xml) as XmlElement;
+  } catch {
+    return properties;
+  }
+  const root = (document['VAppTemplate'] ?? document['Vm']) as XmlElement | undefined;
+  const children = root?.['Children'] as XmlElement | undefined;
+  const vm = children ? elements(children['Vm'])[0] : root;
+  for (const section of elements(vm?.['ProductSection'])) {
+    for (const property of elements(section['Property'])) {
+      const key = text(property['@key']);
+      const value = text(property['@value']) ?? text(elements(property['Value'])[0]?.['@value']);
+      if (key && value !== undefined && !properties.has(key)) properties.set(key, value);
+    }
+  }
+  return properties;
 }
 
-function propertyValue(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object' && 'value' in value)
-    return text((value as { value: unknown }).value);
-  return undefined;
-}
-
-/** OVF properties of the template's first VM, key → value (the default when no value is set). */
+/** OVF properties of the template's first VM, key → value, read from the template in XML as GVCD reads them. */
 export async function templateProductProperties(
   client: VcdClient,
   template: Pick<VAppTemplateRecord, 'href' | 'id'>,
 ): Promise<Map<string, string>> {
   const path = template.href
-    ? `${new URL(template.href).pathname}/productSections`
-    : `/api/vAppTemplate/vappTemplate-${template.id.split(':').pop()}/productSections`;
-  const response = await client.get<ProductSectionList>(path);
-  const properties = new Map<string, string>();
-  for (const section of response.body?.productSection ?? []) {
-    for (const property of section.property ?? []) {
-      const value = propertyValue(property.value) ?? propertyValue(property.defaultValue);
-      if (property.key && value !== undefined && !properties.has(property.key))
-        properties.set(property.key, value);
-    }
-  }
-  return properties;
+    ? new URL(template.href).pathname
+    : `/api/vAppTemplate/vappTemplate-${template.id.split(':').pop()}`;
+  const response = await client.get<unknown>(path, { accept: 'application/*+xml' });
+  return typeof response.body === 'string' ? templateVmProperties(response.body) : new Map();
 }

@@ -129,6 +129,7 @@ export type ClusterSpecRule =
   | 'vdc-available'
   | 'template-published'
   | 'template-expired'
+  | 'template-usable'
   | 'sizing-policy-available'
   | 'placement-policy-available'
   | 'storage-profile-available'
@@ -188,6 +189,8 @@ export const clusterSpecMessages = {
     `Kubernetes template ${quote(value)} is not published to your organisation; choose a listed template or ask your provider to publish it.`,
   'template-expired': (value: string, expiredAt: string) =>
     `Kubernetes template ${quote(value)} expired on ${expiredAt}; choose a newer template.`,
+  'template-usable': (value: string, reason: string) =>
+    `Kubernetes template ${quote(value)} cannot be used: ${reason}; choose a template the templates list shows as usable, or ask your provider to replace it.`,
   'sizing-policy-available': (label: string, value: string, vdc: string, available: readonly string[]) =>
     `${label} ${quote(value)} is not available in VDC ${quote(vdc)}; available: ${list(available)}.`,
   'placement-policy-available': (label: string, value: string, vdc: string, available: readonly string[]) =>
@@ -493,6 +496,8 @@ export interface TemplateOffer {
   name: string;
   /** ISO time after which the provider no longer offers the template for new clusters. */
   expiresAt?: string | null;
+  /** Why no cluster can be built from it (e.g. its product section has no `VERSION`); absent when usable. */
+  unusableReason?: string | null;
 }
 
 export interface NetworkOffer {
@@ -546,6 +551,9 @@ export function checkClusterSpecInContext(spec: ClusterSpec, context: ClusterSpe
     } else if (offer.expiresAt && Date.parse(offer.expiresAt) <= now) {
       const message = clusterSpecMessages['template-expired'](spec.template, offer.expiresAt);
       errors.push({ field: 'template', rule: 'template-expired', message });
+    } else if (offer.unusableReason) {
+      const message = clusterSpecMessages['template-usable'](spec.template, offer.unusableReason);
+      errors.push({ field: 'template', rule: 'template-usable', message });
     }
   }
   const groups: Array<[string, NodeGroupSpec]> = [

@@ -75,7 +75,7 @@ function clusterEntity(name: string, org: string, ready: boolean): ClusterEntity
       name,
       orgVdc: `${org}-vdc`,
       network: `${org}-k8s-net`,
-      template: 'ubuntu-2204-kube-v1.28.7',
+      template: 'ubuntu-2204-kube-v1.28.11',
       controlPlane: { count: 3, diskGiB: 40 },
       workerPools: [
         { name: 'workers', count: 3, diskGiB: 40 },
@@ -86,7 +86,7 @@ function clusterEntity(name: string, org: string, ready: boolean): ClusterEntity
     status: {
       phase: ready ? 'Ready' : 'Failed',
       message: ready ? undefined : 'control plane did not come up within 20 minutes',
-      versions: { kubernetes: 'v1.28.7+vmware.1', tkg: 'v2.5.0' },
+      versions: { kubernetes: 'v1.28.11+vmware.2', tkg: 'v2.5.2' },
       endpoints: ready ? { controlPlane: { host: '203.0.113.20', port: 6443 } } : {},
       nodePools: [
         { name: 'control-plane', desired: 3, ready: ready ? 3 : 0 },

@@ -1,15 +1,57 @@
 import type { Catalog, ProductProperty, VAppTemplate } from './compute.ts';
-import { seededHex } from './ids.ts';
 import { seedDate } from './seed-access.ts';
 import type { IdSource } from './store.ts';
 import type { World } from './world.ts';
 
-/** TKG node templates in the seed: Kubernetes version, TKG release, OS. */
+/**
+ * TKG node templates in the seed: real TKG OVA versions, each a key of go-vcloud-director's
+ * `govcd/cse/tkg_versions.json` (v3.1.1), which also gives the TKG release and the etcd and CoreDNS
+ * image tags the TKG registry carries for that OVA (the simulated registry is built from them,
+ * `sim/infra/capvcd/tkg-registry.ts`). One TKG 2.3.1 image (Ubuntu 20.04, as TKG 2.3 shipped it)
+ * gives upgrade paths from an older release. Names are the OVA file names, as go-vcloud-director's
+ * and terraform-provider-vcd's CSE tests upload them (`ubuntu-2004-kube-v1.25.7+vmware.2-tkg.1-<hash>`).
+ */
 export const tkgTemplateVersions = [
-  { kubernetes: 'v1.27.5+vmware.1', tkr: 'tkg.1', tkg: 'v2.4.0', os: 'ubuntu', osVersion: '22.04' },
-  { kubernetes: 'v1.27.11+vmware.1', tkr: 'tkg.2', tkg: 'v2.5.0', os: 'ubuntu', osVersion: '22.04' },
-  { kubernetes: 'v1.28.7+vmware.1', tkr: 'tkg.1', tkg: 'v2.5.0', os: 'ubuntu', osVersion: '22.04' },
-  { kubernetes: 'v1.29.4+vmware.3', tkr: 'tkg.1', tkg: 'v2.5.1', os: 'ubuntu', osVersion: '22.04' },
+  {
+    version: 'v1.26.8+vmware.1-tkg.1-0edd4dafbefbdb503f64d5472e500cf8',
+    tkg: 'v2.3.1',
+    etcd: 'v3.5.6_vmware.20',
+    coreDns: 'v1.9.3_vmware.16',
+    os: 'ubuntu',
+    osVersion: '20.04',
+  },
+  {
+    version: 'v1.27.15+vmware.1-tkg.2-138e363d8ee0f5eeda35a0de81a33f9f',
+    tkg: 'v2.5.2',
+    etcd: 'v3.5.12_vmware.5',
+    coreDns: 'v1.10.1_vmware.20',
+    os: 'ubuntu',
+    osVersion: '22.04',
+  },
+  {
+    version: 'v1.28.11+vmware.2-tkg.2-7820f47053de95b5aaf7e33a17511e47',
+    tkg: 'v2.5.2',
+    etcd: 'v3.5.12_vmware.5',
+    coreDns: 'v1.10.1_vmware.21',
+    os: 'ubuntu',
+    osVersion: '22.04',
+  },
+  {
+    version: 'v1.29.6+vmware.1-tkg.3-c6934e3c00b6ca9a7c3e56acb773ce3a',
+    tkg: 'v2.5.2',
+    etcd: 'v3.5.12_vmware.5',
+    coreDns: 'v1.10.1_vmware.23',
+    os: 'ubuntu',
+    osVersion: '22.04',
+  },
+  {
+    version: 'v1.30.2+vmware.1-tkg.1-00b380629c7a9c10afaaa9df46ba2283',
+    tkg: 'v2.5.2',
+    etcd: 'v3.5.12_vmware.5',
+    coreDns: 'v1.11.1_vmware.10',
+    os: 'ubuntu',
+    osVersion: '22.04',
+  },
 ] as const;
 
 export const bootstrapTemplateName = 'cse-bootstrap-ubuntu-2204';
@@ -21,7 +63,7 @@ function property(key: string, value: string, userConfigurable = false, label = 
 
 /**
  * A provider catalog shared read-only with every tenant, holding the TKG node templates (their VM
- * carries `VERSION` = `v1.28.7+vmware.1-tkg.1-<hash>` in its product section, which is how GVCD
+ * carries `VERSION` = `v1.28.11+vmware.2-tkg.2-<hash>` in its product section, which is how GVCD
  * recognises a TKG OVA) and the bootstrap template, a small Ubuntu that runs cloud-init from its
  * ExtraConfig `guestinfo.userdata` (or its OVF property `user-data`).
  */
@@ -43,13 +85,13 @@ export function seedCatalog(world: World, ids: IdSource): void {
   const orgRef = { id: system.id, name: system.name };
 
   for (const version of tkgTemplateVersions) {
-    const hash = seededHex(world.meta.seed, version.kubernetes + version.tkr, 32);
-    const versionValue = `${version.kubernetes}-${version.tkr}-${hash}`;
+    const versionValue = version.version;
+    const kubernetes = versionValue.split('-')[0]!;
     const name = `${version.os}-${version.osVersion.replace('.', '')}-kube-${versionValue}`;
     const template: VAppTemplate = {
       id: ids.urn('vapptemplate'),
       name,
-      description: `TKG ${version.tkg} node image, Kubernetes ${version.kubernetes}`,
+      description: `TKG ${version.tkg} node image, Kubernetes ${kubernetes}`,
       catalog: catalogRef,
       org: orgRef,
       status: 8,
@@ -65,14 +107,14 @@ export function seedCatalog(world: World, ids: IdSource): void {
           productSections: [
             {
               info: 'Information about the installed software',
-              product: `${version.os === 'ubuntu' ? 'Ubuntu' : 'Photon'} ${version.osVersion} and Kubernetes ${version.kubernetes}`,
+              product: `${version.os === 'ubuntu' ? 'Ubuntu' : 'Photon'} ${version.osVersion} and Kubernetes ${kubernetes}`,
               vendor: 'VMware Inc.',
-              version: version.kubernetes,
+              version: kubernetes,
               fullVersion: versionValue,
               properties: [
                 property('VERSION', versionValue),
                 property('TKG_VERSION', version.tkg),
-                property('KUBERNETES_SEMVER', version.kubernetes),
+                property('KUBERNETES_SEMVER', kubernetes),
                 property('KUBERNETES_SOURCE', 'https://packages.broadcom.com'),
                 property('BUILD_DATE', seedDate.slice(0, 10)),
                 property('BUILD_TIMESTAMP', String(Date.parse(seedDate) / 1000)),

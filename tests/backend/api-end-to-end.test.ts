@@ -65,8 +65,8 @@ for (const transport of ['amqp', 'mqtt'] as const) {
           owner: undefined,
           vdc: 'acme-vdc',
           phase: 'Ready',
-          kubernetesVersion: 'v1.28.7+vmware.1',
-          tkgVersion: 'v2.5.0',
+          kubernetesVersion: 'v1.28.11+vmware.2',
+          tkgVersion: 'v2.5.2',
           controlPlaneEndpoint: 'https://203.0.113.20:6443',
           ingressEndpoint: null,
           nodePools: { ready: 3, desired: 3 },
@@ -125,10 +125,11 @@ for (const transport of ['amqp', 'mqtt'] as const) {
       assert.deepEqual(
         response.body.values.map((t) => `${t['kubernetesVersion']} ${t['tkgVersion']}`).sort(),
         [
-          'v1.27.11+vmware.1 v2.5.0',
-          'v1.27.5+vmware.1 v2.4.0',
-          'v1.28.7+vmware.1 v2.5.0',
-          'v1.29.4+vmware.3 v2.5.1',
+          'v1.26.8+vmware.1 v2.3.1',
+          'v1.27.15+vmware.1 v2.5.2',
+          'v1.28.11+vmware.2 v2.5.2',
+          'v1.29.6+vmware.1 v2.5.2',
+          'v1.30.2+vmware.1 v2.5.2',
         ],
       );
       assert.ok(response.body.values.every((t) => (t['os'] as { name: string }).name === 'ubuntu'));

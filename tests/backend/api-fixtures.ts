@@ -80,13 +80,13 @@ export async function createClusterEntity(
       name,
       orgVdc: `${org}-vdc`,
       network: `${org}-k8s-net`,
-      template: 'ubuntu-2204-kube-v1.28.7',
+      template: 'ubuntu-2204-kube-v1.28.11',
       controlPlane: { count: 1, diskGiB: 20 },
       workerPools: [{ name: 'workers', count: 2, diskGiB: 20 }],
     }),
     status: {
       phase,
-      versions: { kubernetes: 'v1.28.7+vmware.1', tkg: 'v2.5.0' },
+      versions: { kubernetes: 'v1.28.11+vmware.2', tkg: 'v2.5.2' },
       endpoints: phase === 'Ready' ? { controlPlane: { host: '203.0.113.20', port: 6443 } } : {},
       nodePools: [
         { name: 'control-plane', desired: 1, ready: phase === 'Ready' ? 1 : 0 },

@@ -10,7 +10,11 @@ import {
   type CapiClusterInput,
 } from '../../backend/bootstrap/capi-yaml.ts';
 import { RenderInputError } from '../../backend/bootstrap/input-checks.ts';
+import { tkgVersionBundle } from '../../backend/bootstrap/tkg-versions.ts';
 
+/** A TKG 2.5.2 node image (a key of go-vcloud-director's `govcd/cse/tkg_versions.json`). */
+const VERSION = 'v1.28.11+vmware.2-tkg.2-7820f47053de95b5aaf7e33a17511e47';
+const TEMPLATE = `ubuntu-2204-kube-${VERSION}`;
 const CLUSTER_ID = 'urn:vcloud:entity:cseoss:k8scluster:0f9c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b';
 const SSH_KEY =
   'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICyXrIM04FJD4S0jncIoHmwhvjH9/V7PPxQgqS1DL+D/ alice@example';
@@ -24,7 +28,7 @@ function input(
       name: 'demo',
       orgVdc: 'tenant1-vdc',
       network: 'tenant1-net',
-      template: 'ubuntu-2204-kube-v1.27.5+vmware.1-tkg.1',
+      template: TEMPLATE,
       controlPlane: { count: 3, sizingPolicy: 'TKG small', storageProfile: 'gold', diskGiB: 30 },
       workerPools: [
         { name: 'pool-a', count: 2, sizingPolicy: 'TKG medium', diskGiB: 40 },
@@ -36,15 +40,7 @@ function input(
     }),
     clusterId: CLUSTER_ID,
     vcd: { url: 'https://vcd.example.com', org: 'tenant1', orgVdc: 'tenant1-vdc', network: 'tenant1-net' },
-    template: {
-      catalog: 'tkg-templates',
-      name: 'ubuntu-2204-kube-v1.27.5+vmware.1-tkg.1',
-      kubernetesVersion: 'v1.27.5+vmware.1',
-      tkgVersion: 'v2.4.0',
-      tkr: 'v1.27.5---vmware.1-tkg.1',
-      etcdImageTag: 'v3.5.7_vmware.6',
-      coreDnsImageTag: 'v1.10.1_vmware.7',
-    },
+    template: { catalog: 'tkg-templates', name: TEMPLATE, ...tkgVersionBundle(VERSION)! },
     controlPlaneEndpoint: { host: '203.0.113.10' },
     imageRegistry: 'projects.registry.vmware.com/tkg',
     apiToken: 'the-owners-refresh-token',
@@ -57,7 +53,7 @@ function input(
 type Doc = {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string };
+  metadata: { name: string; namespace?: string; labels?: any; annotations?: any };
   spec?: any;
   [key: string]: any;
 };
@@ -193,21 +189,21 @@ describe('the Cluster API manifest', () => {
   it('describes each node group with its catalog, template, policies, storage profile and disk', () => {
     assert.deepEqual(find(docs, 'VCDMachineTemplate', 'demo-control-plane').spec.template.spec, {
       catalog: 'tkg-templates',
-      template: 'ubuntu-2204-kube-v1.27.5+vmware.1-tkg.1',
+      template: TEMPLATE,
       sizingPolicy: 'TKG small',
       storageProfile: 'gold',
       diskSize: '30Gi',
     });
     assert.deepEqual(find(docs, 'VCDMachineTemplate', 'demo-gpu').spec.template.spec, {
       catalog: 'tkg-templates',
-      template: 'ubuntu-2204-kube-v1.27.5+vmware.1-tkg.1',
+      template: TEMPLATE,
       sizingPolicy: 'TKG large',
       placementPolicy: 'gpu-hosts',
       diskSize: '100Gi',
     });
     const kcp = find(docs, 'KubeadmControlPlane', 'demo-control-plane');
     assert.equal(kcp.spec.replicas, 3);
-    assert.equal(kcp.spec.version, 'v1.27.5+vmware.1');
+    assert.equal(kcp.spec.version, 'v1.28.11+vmware.2');
     assert.equal(
       kcp.spec.kubeadmConfigSpec.clusterConfiguration.imageRepository,
       'projects.registry.vmware.com/tkg',
@@ -215,10 +211,27 @@ describe('the Cluster API manifest', () => {
     assert.deepEqual(kcp.spec.kubeadmConfigSpec.users, [{ name: 'root', sshAuthorizedKeys: [SSH_KEY] }]);
     const md = find(docs, 'MachineDeployment', 'demo-pool-a');
     assert.equal(md.spec.replicas, 2);
-    assert.equal(md.spec.template.spec.version, 'v1.27.5+vmware.1');
+    assert.equal(md.spec.template.spec.version, 'v1.28.11+vmware.2');
     const cluster = find(docs, 'Cluster', 'demo');
     assert.deepEqual(cluster.spec.clusterNetwork.pods.cidrBlocks, ['100.96.0.0/11']);
     assert.deepEqual(cluster.spec.clusterNetwork.services.cidrBlocks, ['100.64.0.0/13']);
+  });
+
+  it("gives kubeadm the etcd and CoreDNS image tags of the template's TKG release, from the registry", () => {
+    // go-vcloud-director's tkg_versions.json for this VERSION: etcd v3.5.12_vmware.5, CoreDNS v1.10.1_vmware.21.
+    const configuration = find(docs, 'KubeadmControlPlane', 'demo-control-plane').spec.kubeadmConfigSpec
+      .clusterConfiguration;
+    assert.deepEqual(configuration.etcd, {
+      local: { imageRepository: 'projects.registry.vmware.com/tkg', imageTag: 'v3.5.12_vmware.5' },
+    });
+    assert.deepEqual(configuration.dns, {
+      imageRepository: 'projects.registry.vmware.com/tkg',
+      imageTag: 'v1.10.1_vmware.21',
+    });
+    assert.equal(configuration.imageRepository, 'projects.registry.vmware.com/tkg');
+    const cluster = find(docs, 'Cluster', 'demo');
+    assert.equal(cluster.metadata.labels.tanzuKubernetesRelease, 'v1.28.11---vmware.2-tkg.2');
+    assert.equal(cluster.metadata.annotations.TKGVERSION, 'v2.5.2');
   });
 
   it('adds the MachineHealthCheck only when node health check is on, and no ssh users without a key', () => {

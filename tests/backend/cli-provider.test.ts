@@ -84,13 +84,13 @@ describe('cse CLI against the simulator', () => {
       name: string;
       kubernetesVersion: string;
     }[];
-    assert.equal(templates.length, 4);
-    const old = templates.find((t) => t.kubernetesVersion.startsWith('v1.27.5'))!;
+    assert.equal(templates.length, 5);
+    const old = templates.find((t) => t.kubernetesVersion.startsWith('v1.26.8'))!;
     const set = await ok(['templates', 'set', old.name, '--lifecycle', 'deprecated', '--orgs', 'acme']);
     assert.match(
       set,
       new RegExp(
-        `${old.id}\\s+v1\\.27\\.5\\+vmware\\.1\\s+v2\\.4\\.0\\s+ubuntu 22\\.04\\s+deprecated\\s+-\\s+acme`,
+        `${old.id}\\s+v1\\.26\\.8\\+vmware\\.1\\s+v2\\.3\\.1\\s+ubuntu 20\\.04\\s+deprecated\\s+-\\s+acme.*\\s+yes\\s*$`,
       ),
     );
     await failsWithOneLine(

@@ -46,7 +46,7 @@ describe('a cluster created through /api/cse/v1 becomes Ready and deletes withou
     assert.equal(cluster.status.endpoints?.controlPlane?.port, 6443);
     assert.ok(cluster.status.endpoints?.ingress?.host);
     assert.deepEqual(cluster.status.endpoints?.ingress?.ports, [80, 443]);
-    assert.equal(cluster.status.versions?.kubernetes, 'v1.28.7+vmware.1');
+    assert.equal(cluster.status.versions?.kubernetes, 'v1.28.11+vmware.2');
     assert.deepEqual(
       cluster.status.nodePools?.map((pool) => [pool.name, pool.ready, pool.desired]),
       [

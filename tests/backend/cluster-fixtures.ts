@@ -12,6 +12,7 @@ import type { ClusterEntity } from '../../backend/clusters/spec.ts';
 import { simulatorAddonEnvironment } from '../../backend/cli/commands/start.ts';
 import { addonArtifacts } from '../../sim/infra/artifacts/addons.ts';
 import { contourArtifact } from '../../sim/infra/artifacts/contour.ts';
+import type { SimulatorOptions } from '../../sim/options.ts';
 import { SimAdmin, VcdClient as TestClient, type WorldSnapshot } from '../helpers/vcd.ts';
 import { amqpUrl, capturedLogger, uniqueName } from './bus-fake-vcd.ts';
 import { mintApiToken, startProviderStack, type ProviderStack } from './install-stack.ts';
@@ -34,6 +35,8 @@ export interface ClusterStackOptions {
   leaseMs?: number;
   /** How long VCD waits for the worker's reply, in real ms (default 30 s). */
   extensionReplyMs?: number;
+  /** More simulator options (e.g. a `stateFile` with a prepared world). */
+  simulator?: Partial<SimulatorOptions>;
 }
 
 export async function startClusterStack(options: ClusterStackOptions = {}): Promise<ClusterStack> {
@@ -42,6 +45,7 @@ export async function startClusterStack(options: ClusterStackOptions = {}): Prom
     speed: options.speed ?? 100,
     extensionTimeoutMs: options.extensionReplyMs ?? 30_000,
     ...(transport === 'amqp' ? { amqpUrl } : {}),
+    ...options.simulator,
   });
   const identity =
     transport === 'amqp' ? { exchange: uniqueName('ext'), routingKey: uniqueName('rk') } : undefined;
@@ -115,7 +119,7 @@ export interface Tenant {
   user: TestClient;
   apiToken: string;
   org: string;
-  /** Name of the seeded Kubernetes v1.28.7 template. */
+  /** Name of the seeded Kubernetes v1.28.11 template. */
   template: string;
 }
 
@@ -125,7 +129,7 @@ export async function tenant(stack: ClusterStack, org = 'acme'): Promise<Tenant>
   const records = await user.get<{ record: Array<{ name: string }> }>(
     '/api/query?type=vAppTemplate&format=records&pageSize=128',
   );
-  const template = records.body.record.find((record) => record.name.includes('kube-v1.28.7'))!.name;
+  const template = records.body.record.find((record) => record.name.includes('kube-v1.28.11'))!.name;
   return { user, apiToken, org, template };
 }
 

@@ -36,7 +36,7 @@ describe('the per-node status of a cluster', () => {
       ip: '10.0.0.1',
       ready: true,
       controlPlane,
-      kubeletVersion: 'v1.28.7+vmware.1',
+      kubeletVersion: 'v1.28.11+vmware.2',
       providerId: `vmware-cloud-director://${uuid}`,
       ...extra,
     });
@@ -110,7 +110,7 @@ describe('GET /api/cse/v1/clusters/{id} reports each node of a Ready cluster', (
     const vms = state.slices.vApps.vms;
     for (const node of nodes) {
       assert.equal(node.ready, true, node.name);
-      assert.equal(node.kubernetesVersion, 'v1.28.7+vmware.1', node.name);
+      assert.equal(node.kubernetesVersion, 'v1.28.11+vmware.2', node.name);
       assert.match(node.ip, /^\d+\.\d+\.\d+\.\d+$/, node.name);
       assert.ok(node.vmId && vms[node.vmId], `${node.name}: its VM ${node.vmId} exists in VCD`);
       assert.equal(vms[node.vmId]!.name, node.name, 'the VM is named after the node');

@@ -27,6 +27,8 @@ interface ProviderTemplate {
   catalog: { id: string; name: string };
   catalogAlsoShowsTo: { allOrgs: boolean; orgs: { id: string; name: string }[] };
   size: { cpus: number; memoryMb: number; storageMb: number };
+  usable: boolean;
+  unusableReason: string | null;
 }
 interface Offered {
   id: string;
@@ -74,13 +76,15 @@ describe('provider template catalog', () => {
 
   it('discovers the TKG templates of the provider catalog with versions, size and where they are published', () => {
     assert.deepEqual(templates.map((t) => t.kubernetesVersion).sort(), [
-      'v1.27.11+vmware.1',
-      'v1.27.5+vmware.1',
-      'v1.28.7+vmware.1',
-      'v1.29.4+vmware.3',
+      'v1.26.8+vmware.1',
+      'v1.27.15+vmware.1',
+      'v1.28.11+vmware.2',
+      'v1.29.6+vmware.1',
+      'v1.30.2+vmware.1',
     ]);
-    const t = byVersion('v1.28.7');
-    assert.equal(t.tkgVersion, 'v2.5.0');
+    const t = byVersion('v1.28.11');
+    assert.equal(t.tkgVersion, 'v2.5.2');
+    assert.ok(templates.every((x) => x.usable && x.unusableReason === null));
     assert.equal(t.catalog.name, 'tkg-templates');
     assert.deepEqual(t.size, { cpus: 2, memoryMb: 4096, storageMb: 20480 });
     assert.equal(t.lifecycle, 'supported');
@@ -93,9 +97,12 @@ describe('provider template catalog', () => {
   });
 
   it('offers each tenant exactly the templates published to it, and VCD hides the catalog from a tenant with none', async () => {
-    const [t127, t1271, t128, t129] = ['v1.27.5', 'v1.27.11', 'v1.28.7', 'v1.29.4'].map(byVersion);
-    assert.equal((await setTemplate(t127!.id, { orgs: ['acme'] })).status, 200);
-    assert.equal((await setTemplate(t1271!.id, { orgs: [] })).status, 200);
+    const [t126, t127, t128, t129, t130] = ['v1.26.8', 'v1.27.15', 'v1.28.11', 'v1.29.6', 'v1.30.2'].map(
+      byVersion,
+    );
+    assert.equal((await setTemplate(t126!.id, { orgs: ['acme'] })).status, 200);
+    assert.equal((await setTemplate(t130!.id, { orgs: ['acme'] })).status, 200);
+    assert.equal((await setTemplate(t127!.id, { orgs: [] })).status, 200);
     const changed = await setTemplate(t128!.id, { orgs: ['globex', 'acme'] });
     assert.equal(changed.status, 200, changed.text);
     assert.deepEqual(
@@ -106,11 +113,12 @@ describe('provider template catalog', () => {
     assert.equal((await setTemplate(t129!.id, { orgs: ['acme'] })).status, 200);
 
     assert.deepEqual(await offeredVersions(acme), [
-      'v1.27.5+vmware.1',
-      'v1.28.7+vmware.1',
-      'v1.29.4+vmware.3',
+      'v1.26.8+vmware.1',
+      'v1.28.11+vmware.2',
+      'v1.29.6+vmware.1',
+      'v1.30.2+vmware.1',
     ]);
-    assert.deepEqual(await offeredVersions(globex), ['v1.28.7+vmware.1']);
+    assert.deepEqual(await offeredVersions(globex), ['v1.28.11+vmware.2']);
 
     // VCD shares whole catalogs: globex's VCD catalog view also shows the acme-only templates, and the API says so.
     const listed = (
@@ -118,7 +126,7 @@ describe('provider template catalog', () => {
     ).body.values;
     const exposed = (id: string) => listed.find((t) => t.id === id)!.catalogAlsoShowsTo;
     const globexRef = changed.body.orgs.find((org) => org.name === 'globex')!;
-    assert.deepEqual(exposed(t127!.id), { allOrgs: false, orgs: [globexRef] });
+    assert.deepEqual(exposed(t126!.id), { allOrgs: false, orgs: [globexRef] });
     assert.deepEqual(exposed(t128!.id), { allOrgs: false, orgs: [] });
 
     // VCD-native: the catalog is no longer published to all, but shared with the orgs that have a template in it.
@@ -133,12 +141,12 @@ describe('provider template catalog', () => {
 
     const all = await setTemplate(t128!.id, { orgs: 'all' });
     assert.equal(all.body.publishedToAll, true);
-    assert.deepEqual(await offeredVersions(globex), ['v1.28.7+vmware.1']);
+    assert.deepEqual(await offeredVersions(globex), ['v1.28.11+vmware.2']);
     assert.ok((await vcdTemplateCount(globex)) > 0);
   });
 
   it('flags deprecated templates and stops offering expired ones, by lifecycle or by date', async () => {
-    const t128 = byVersion('v1.28.7');
+    const t128 = byVersion('v1.28.11');
     const deprecated = await setTemplate(t128.id, { lifecycle: 'deprecated' });
     assert.equal(deprecated.body.lifecycle, 'deprecated');
     const offer = (await offered(acme)).find((t) => t.id === t128.id)!;
@@ -147,7 +155,7 @@ describe('provider template catalog', () => {
       { lifecycle: 'deprecated', deprecated: true },
     );
 
-    const t129 = byVersion('v1.29.4');
+    const t129 = byVersion('v1.29.6');
     const soon = new Date(Date.now() + 1500).toISOString();
     const dated = await setTemplate(t129.id, { expiresAt: soon });
     assert.equal(dated.status, 200, dated.text);
@@ -165,33 +173,30 @@ describe('provider template catalog', () => {
 
   it('refuses to create a cluster on an expired template, naming it', async () => {
     const who = await tenant(stack, 'acme');
-    const t127 = byVersion('v1.27.5');
-    assert.equal((await setTemplate(t127.id, { lifecycle: 'expired' })).status, 200);
-    const refused = await createCluster(who, clusterRequest(who, 'on-expired', { template: t127.name }));
+    const t126 = byVersion('v1.26.8');
+    assert.equal((await setTemplate(t126.id, { lifecycle: 'expired' })).status, 200);
+    const refused = await createCluster(who, clusterRequest(who, 'on-expired', { template: t126.name }));
     assert.equal(refused.status, 400, JSON.stringify(refused.body));
     assert.equal(refused.body.minorErrorCode, 'INVALID_CLUSTER');
     assert.ok(
-      refused.body.errors!.some((e) => e.rule === 'template-expired' && e.message.includes(t127.name)),
+      refused.body.errors!.some((e) => e.rule === 'template-expired' && e.message.includes(t126.name)),
     );
-    const t1271 = byVersion('v1.27.11');
-    const unpublished = await createCluster(
-      who,
-      clusterRequest(who, 'unpublished', { template: t1271.name }),
-    );
+    const t127 = byVersion('v1.27.15');
+    const unpublished = await createCluster(who, clusterRequest(who, 'unpublished', { template: t127.name }));
     assert.equal(unpublished.status, 400);
     assert.ok(unpublished.body.errors!.some((e) => e.rule === 'template-published'));
   });
 
   it('lists the upgrade targets of a cluster on an expired template', async () => {
-    const t127 = byVersion('v1.27.5');
+    const t126 = byVersion('v1.26.8');
     // Every template published to acme again, the cluster's own one expired.
     for (const t of templates) await setTemplate(t.id, { orgs: ['acme', 'globex'] });
     const cluster = await createClusterEntity(acme, 'old-cluster', 'Ready', 'acme');
     await stack.vcd.get(`/cloudapi/1.0.0/entities/${cluster.id}`); // exists
     const entity = await stack.vcd.get<Record<string, unknown>>(`/cloudapi/1.0.0/entities/${cluster.id}`);
     const body = entity.body as { entity: { spec: { template: string }; status: { versions: object } } };
-    body.entity.spec.template = t127.name;
-    body.entity.status.versions = { kubernetes: 'v1.27.5+vmware.1', tkg: 'v2.4.0' };
+    body.entity.spec.template = t126.name;
+    body.entity.status.versions = { kubernetes: 'v1.26.8+vmware.1', tkg: 'v2.3.1' };
     const put = await stack.vcd.put(`/cloudapi/1.0.0/entities/${cluster.id}`, body, { ifMatch: entity.etag });
     assert.equal(put.status, 200);
 
@@ -201,10 +206,10 @@ describe('provider template catalog', () => {
     }>(`/api/cse/v1/clusters/${cluster.id}/upgrades`, json);
     assert.equal(upgrades.status, 200, upgrades.text);
     assert.equal(upgrades.body.current.lifecycle, 'expired');
-    // Same or higher TKG, Kubernetes at most one minor ahead: 1.29 is two minors away.
+    // Same or higher TKG, Kubernetes at most one minor ahead: 1.28 is two minors away.
     assert.deepEqual(
       upgrades.body.values.map((t) => t.kubernetesVersion),
-      ['v1.28.7+vmware.1', 'v1.27.11+vmware.1'],
+      ['v1.27.15+vmware.1'],
     );
     const foreign = await globex.get<ErrorBody>(`/api/cse/v1/clusters/${cluster.id}/upgrades`, json);
     assert.equal(foreign.status, 404);
@@ -229,7 +234,7 @@ describe('provider template catalog', () => {
     assert.equal(unknown.status, 404);
     assert.equal(unknown.body.minorErrorCode, 'TEMPLATE_NOT_FOUND');
 
-    const target = byVersion('v1.28.7');
+    const target = byVersion('v1.28.11');
     const past = await setTemplate(target.id, { expiresAt: '2020-01-01T00:00:00Z', lifecycle: 'deprecated' });
     assert.equal(past.status, 400);
     assert.equal(past.body.minorErrorCode, 'EXPIRY_IN_PAST');
@@ -252,7 +257,7 @@ describe('provider template catalog', () => {
   it('refuses provider routes to a tenant user, naming the right', async () => {
     for (const [method, path] of [
       ['GET', '/api/cse/v1/provider/templates'],
-      ['PUT', `/api/cse/v1/provider/templates/${byVersion('v1.28.7').id}`],
+      ['PUT', `/api/cse/v1/provider/templates/${byVersion('v1.28.11').id}`],
     ] as const) {
       const response = await acme.request(method, path, {
         ...json,

@@ -37,7 +37,7 @@ describe("a failed cluster's timeline in the UI plugin", () => {
     const templates = await author.get<{ values: { name: string }[] }>('/api/cse/v1/templates', {
       accept: 'application/json',
     });
-    const template = templates.body.values.find((candidate) => candidate.name.includes('v1.28.7'))!.name;
+    const template = templates.body.values.find((candidate) => candidate.name.includes('v1.28.11'))!.name;
     const created = await author.post<{ id: string }>(
       '/api/cse/v1/clusters',
       {

@@ -48,7 +48,7 @@ describe('a tenant creates, uses and deletes a cluster through the UI plugin', (
     await shot('wizard-1-general');
     await next();
     assert.match(await title(), /Kubernetes template/);
-    await wizard.locator('label', { hasText: 'v1.28.7' }).first().click();
+    await wizard.locator('label', { hasText: 'v1.28.11' }).first().click();
     await shot('wizard-2-template');
     await next();
     await page.getByRole('combobox', { name: 'Sizing policy' }).selectOption('TKG small');
@@ -104,9 +104,9 @@ describe('a tenant creates, uses and deletes a cluster through the UI plugin', (
     assert.deepEqual(
       cells.map(([, role, pool, , ready, version]) => [role, pool, ready, version]),
       [
-        ['Control plane', 'control-plane', 'Ready', 'v1.28.7+vmware.1'],
-        ['Worker', 'workers', 'Ready', 'v1.28.7+vmware.1'],
-        ['Worker', 'workers', 'Ready', 'v1.28.7+vmware.1'],
+        ['Control plane', 'control-plane', 'Ready', 'v1.28.11+vmware.2'],
+        ['Worker', 'workers', 'Ready', 'v1.28.11+vmware.2'],
+        ['Worker', 'workers', 'Ready', 'v1.28.11+vmware.2'],
       ],
     );
     for (const [name, , , ip, , , vm] of cells) {

@@ -54,7 +54,7 @@ describe('a provider prepares a tenant through the provider pages', () => {
     provider = await VcdClient.provider(stack.sim.url);
     // The starting point: globex has neither our roles nor the newest template, which acme has.
     const templates = await provider.get<{ values: Template[] }>('/api/cse/v1/provider/templates', json);
-    newest = templates.body.values.find((template) => template.kubernetesVersion.startsWith('v1.29.4'))!;
+    newest = templates.body.values.find((template) => template.kubernetesVersion.startsWith('v1.29.6'))!;
     const onlyAcme = await provider.put(
       `/api/cse/v1/provider/templates/${encodeURIComponent(newest.id)}`,
       { orgs: ['acme'] },
@@ -106,7 +106,7 @@ describe('a provider prepares a tenant through the provider pages', () => {
     assert.equal(readiness.body.published, true);
   });
 
-  it('publishes the v1.29.4 template to globex too, refusing a past expiry date on the way', async () => {
+  it('publishes the v1.29.6 template to globex too, refusing a past expiry date on the way', async () => {
     await tab('Templates');
     const row = page.locator(`.cse-template-row[data-template="${newest.name}"]`);
     await row.waitFor();
@@ -188,7 +188,7 @@ describe('a provider prepares a tenant through the provider pages', () => {
     await tenant.getByRole('textbox', { name: 'Cluster name' }).fill('from-provider');
     await tenant.getByRole('combobox', { name: 'Organization VDC' }).selectOption('globex-vdc');
     await wizard.locator('clr-wizard-button[type="next"]:not([aria-hidden="true"]) button').click();
-    await wizard.locator('label', { hasText: 'v1.29.4' }).first().waitFor();
+    await wizard.locator('label', { hasText: 'v1.29.6' }).first().waitFor();
     await context.close();
     assert.deepEqual(errors, []);
   });

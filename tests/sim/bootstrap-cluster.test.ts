@@ -266,7 +266,7 @@ describe('emulated bootstrap and CAPVCD: create, kubectl, day-2 resize, delete',
       '--type',
       'merge',
       '-p',
-      '{"spec":{"version":"v1.29.4+vmware.1"}}',
+      '{"spec":{"version":"v1.29.6+vmware.1"}}',
     );
     const newName = await eventually(async () => {
       const names = await nodeNames();

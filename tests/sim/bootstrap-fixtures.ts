@@ -49,6 +49,11 @@ export interface ClusterInput {
   kubernetesVersion?: string;
   /** The TKG template's name in `tkg-templates` (see `tkgTemplateName`). */
   template: string;
+  /**
+   * The KubeadmControlPlane's etcd and CoreDNS image tags: the TKG 2.5.2 v1.28.11 OVA's by default
+   * (go-vcloud-director `govcd/cse/tkg_versions.json`), `null` to leave them out (kubeadm's defaults).
+   */
+  kubeadmImageTags?: { etcd: string; coreDns: string } | null;
   /** kubelets with `cloud-provider: external` (CAPVCD's templates): nodes wait for the CPI. */
   externalCloudProvider?: boolean;
 }
@@ -57,7 +62,12 @@ export interface ClusterInput {
 export function capiManifest(input: ClusterInput): string {
   const n = input.clusterName;
   const ns = `${n}-ns`;
-  const version = input.kubernetesVersion ?? 'v1.28.7+vmware.1';
+  const version = input.kubernetesVersion ?? 'v1.28.11+vmware.2';
+  const registry = 'projects.registry.vmware.com/tkg';
+  const tags =
+    input.kubeadmImageTags === undefined
+      ? { etcd: 'v3.5.12_vmware.5', coreDns: 'v1.10.1_vmware.21' }
+      : input.kubeadmImageTags;
   const infra = 'infrastructure.cluster.x-k8s.io/v1beta2';
   const machineTemplate = (name: string, sizingPolicy?: string) => ({
     apiVersion: infra,
@@ -132,7 +142,12 @@ export function capiManifest(input: ClusterInput): string {
           infrastructureRef: { apiVersion: infra, kind: 'VCDMachineTemplate', name: `${n}-control-plane` },
         },
         kubeadmConfigSpec: {
-          clusterConfiguration: { apiServer: { certSANs: ['localhost', '127.0.0.1'] } },
+          clusterConfiguration: {
+            apiServer: { certSANs: ['localhost', '127.0.0.1'] },
+            imageRepository: registry,
+            dns: { imageRepository: registry, ...(tags ? { imageTag: tags.coreDns } : {}) },
+            etcd: { local: { imageRepository: registry, ...(tags ? { imageTag: tags.etcd } : {}) } },
+          },
           ...(input.externalCloudProvider
             ? {
                 initConfiguration: {
@@ -237,8 +252,8 @@ export function addonSettings(simUrl: string, names: ReadonlyArray<'antrea' | 'c
   }));
 }
 
-/** The full name of the seeded TKG template for a Kubernetes version (`ubuntu-2204-kube-v1.28.7+vmware.1-…`). */
-export async function tkgTemplateName(client: VcdClient, kubernetes = 'v1.28.7'): Promise<string> {
+/** The full name of the seeded TKG template for a Kubernetes version (`ubuntu-2204-kube-v1.28.11+vmware.2-…`). */
+export async function tkgTemplateName(client: VcdClient, kubernetes = 'v1.28.11'): Promise<string> {
   const records = await queryRecords<{ name: string }>(
     client,
     'vAppTemplate',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RunningSimulator } from '../../sim/server.ts';
-import { startTestSimulator, VcdClient } from '../helpers/vcd.ts';
+import { apiVersion, startTestSimulator, VcdClient } from '../helpers/vcd.ts';
 import { queryRecords } from './support/infra.ts';
 
 interface TemplateRecord {
@@ -13,9 +13,10 @@ interface TemplateRecord {
   orgName?: string;
 }
 
+/** `@vcd/bindings` `ProductSectionType` / `Property` names. */
 interface ProductSectionJson {
   _type: string;
-  property: { key: string; defaultValue: string; value: { value: string } }[];
+  categoryOrProperty: { key: string; valueAttrib: string; valueElement: { value: string }[] }[];
 }
 
 describe('vApp templates: query service and product-section VERSION', () => {
@@ -32,7 +33,7 @@ describe('vApp templates: query service and product-section VERSION', () => {
 
   it('lists the shared TKG templates to a tenant with filters on record fields', async () => {
     const all = await queryRecords<TemplateRecord>(author, 'vAppTemplate');
-    assert.equal(all.total, 5);
+    assert.equal(all.total, 6, 'five TKG templates and the bootstrap template');
     assert.equal(all.record[0]!._type, 'QueryResultVAppTemplateRecordType');
     const tkg = await queryRecords<TemplateRecord>(
       author,
@@ -57,7 +58,7 @@ describe('vApp templates: query service and product-section VERSION', () => {
     assert.equal(response.status, 200);
     assert.equal(response.body.page, 2);
     assert.equal(response.body.record.length, 2);
-    assert.equal(response.body.total, 5);
+    assert.equal(response.body.total, 6);
     assert.deepEqual(response.body.link.map((link) => link.rel).sort(), [
       'firstPage',
       'lastPage',
@@ -66,11 +67,11 @@ describe('vApp templates: query service and product-section VERSION', () => {
     ]);
   });
 
-  it('serves the template VM product section with VERSION, also through /productSections', async () => {
+  it('serves the template VM product section with VERSION in the JSON names of @vcd/bindings', async () => {
     const records = await queryRecords<TemplateRecord>(
       author,
       'vAppTemplate',
-      'name==ubuntu-2204-kube-v1.28.7*',
+      'name==ubuntu-2204-kube-v1.28.11*',
     );
     const href = records.record[0]!.href;
     const template = await author.get<{
@@ -85,15 +86,57 @@ describe('vApp templates: query service and product-section VERSION', () => {
     const section = template.body.children.vm[0]!.section.find(
       (candidate) => candidate._type === 'ProductSectionType',
     )!;
-    const version = section.property.find((property) => property.key === 'VERSION')!;
-    assert.match(version.defaultValue, /^v1\.28\.7\+vmware\.1-tkg\.1-[0-9a-f]{32}$/);
-    assert.equal(version.defaultValue.split('-')[0], 'v1.28.7+vmware.1');
-    assert.ok(records.record[0]!.name.endsWith(version.defaultValue));
+    const version = section.categoryOrProperty.find((property) => property.key === 'VERSION')!;
+    assert.equal(version.valueAttrib, 'v1.28.11+vmware.2-tkg.2-7820f47053de95b5aaf7e33a17511e47');
+    assert.deepEqual(version.valueElement, []);
+    assert.ok(records.record[0]!.name.endsWith(version.valueAttrib));
 
     const list = await author.get<{ productSection: ProductSectionJson[] }>(`${href}/productSections`);
     assert.equal(list.status, 200);
-    const keys = list.body.productSection[0]!.property.map((property) => property.key);
+    const keys = list.body.productSection[0]!.categoryOrProperty.map((property) => property.key);
     assert.ok(keys.includes('VERSION') && keys.includes('TKG_VERSION'));
+  });
+
+  it('serves the template, its VM and its product sections in XML when asked for XML, as GVCD asks', async () => {
+    const records = await queryRecords<TemplateRecord>(
+      author,
+      'vAppTemplate',
+      'name==ubuntu-2204-kube-v1.29.6*',
+    );
+    const href = records.record[0]!.href;
+    const xml = { accept: `application/*+xml;version=${apiVersion}` };
+    const template = await author.get<string>(href, xml);
+    assert.equal(template.status, 200);
+    assert.match(
+      template.headers.get('content-type')!,
+      /^application\/vnd\.vmware\.vcloud\.vAppTemplate\+xml;version=/,
+    );
+    assert.match(
+      template.text,
+      /^<\?xml version="1\.0" encoding="UTF-8" standalone="yes"\?>\n<VAppTemplate xmlns="http:\/\/www\.vmware\.com\/vcloud\/v1\.5" xmlns:ovf="http:\/\/schemas\.dmtf\.org\/ovf\/envelope\/1"/,
+    );
+    assert.match(
+      template.text,
+      /<Children><Vm [^>]*><Link [^>]*\/><Description\/><ovf:ProductSection ovf:required="false"><ovf:Info>[^<]*<\/ovf:Info>/,
+    );
+    assert.match(
+      template.text,
+      /<ovf:Property ovf:key="VERSION" ovf:type="string" ovf:userConfigurable="false" ovf:value="v1\.29\.6\+vmware\.1-tkg\.3-c6934e3c00b6ca9a7c3e56acb773ce3a">/,
+    );
+    const vmHref = /<Vm [^>]*href="([^"]+)"/.exec(template.text)![1]!;
+    const vm = await author.get<string>(vmHref, xml);
+    assert.match(vm.headers.get('content-type')!, /^application\/vnd\.vmware\.vcloud\.vm\+xml;/);
+    assert.match(vm.text, /<Vm xmlns="http:\/\/www\.vmware\.com\/vcloud\/v1\.5"/);
+    const sections = await author.get<string>(`${vmHref}/productSections`, xml);
+    assert.match(
+      sections.headers.get('content-type')!,
+      /^application\/vnd\.vmware\.vcloud\.productSections\+xml;/,
+    );
+    assert.match(sections.text, /<ProductSectionList [^>]*><ovf:ProductSection ovf:required="false">/);
+    assert.match(
+      sections.text,
+      /ovf:key="TKG_VERSION" ovf:type="string" ovf:userConfigurable="false" ovf:value="v2\.5\.2"/,
+    );
   });
 
   it('keeps adminVAppTemplate for the provider', async () => {

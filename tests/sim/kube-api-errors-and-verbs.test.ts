@@ -75,7 +75,7 @@ describe('emulated cluster API: errors and verbs', () => {
       host: '127.0.0.1',
       port: 0,
       clusterName: 'errors',
-      kubernetesVersion: 'v1.28.7+vmware.1',
+      kubernetesVersion: 'v1.28.11+vmware.2',
       speed: 500,
       nodes: [
         { name: 'errors-cp-1', ip: '10.20.1.11', role: 'control-plane' },
@@ -100,7 +100,7 @@ describe('emulated cluster API: errors and verbs', () => {
         code: 401,
       });
     }
-    assert.equal((await call('GET', '/version', { token: null })).body['gitVersion'], 'v1.28.7+vmware.1');
+    assert.equal((await call('GET', '/version', { token: null })).body['gitVersion'], 'v1.28.11+vmware.2');
   });
 
   test('a missing object is 404 NotFound naming it; an unknown resource is 404 too', async () => {

@@ -223,7 +223,7 @@ describe('Contour-shaped install through @kubernetes/client-node', () => {
       host: '127.0.0.1',
       port: 0,
       clusterName: 'ingress',
-      kubernetesVersion: 'v1.29.4+vmware.1',
+      kubernetesVersion: 'v1.29.6+vmware.1',
       speed: 200,
       nodes: [
         { name: 'ingress-cp-1', ip: '10.10.1.11', role: 'control-plane' },

@@ -100,7 +100,7 @@ describe('kubectl against the emulated cluster API server', () => {
       host: '127.0.0.1',
       port: 0,
       clusterName: 'alpha',
-      kubernetesVersion: 'v1.28.7+vmware.1',
+      kubernetesVersion: 'v1.28.11+vmware.2',
       speed: 200,
       nodes: [
         { name: 'alpha-cp-x1', ip: '10.10.1.11', role: 'control-plane' },

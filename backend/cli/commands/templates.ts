@@ -24,7 +24,7 @@ function parseLifecycle(value: string): TemplateLifecycle {
 function printTemplates(templates: ProviderTemplate[], output: OutputFormat): void {
   if (output === 'json') return printJson(templates);
   printTable(
-    ['ID', 'KUBERNETES', 'TKG', 'OS', 'LIFECYCLE', 'EXPIRES', 'ORGS', 'ALSO SEEN BY', 'NAME'],
+    ['ID', 'KUBERNETES', 'TKG', 'OS', 'LIFECYCLE', 'EXPIRES', 'ORGS', 'ALSO SEEN BY', 'NAME', 'USABLE'],
     templates.map((t) => [
       t.id,
       t.kubernetesVersion,
@@ -36,6 +36,8 @@ function printTemplates(templates: ProviderTemplate[], output: OutputFormat): vo
       // Orgs that see it in VCD's catalog view through a sibling template's publication.
       t.catalogAlsoShowsTo.orgs.map((org) => org.name).join(',') || null,
       t.name,
+      // An unusable template is listed with why no cluster can be built from it.
+      t.usable ? 'yes' : `no: ${t.unusableReason ?? 'unknown reason'}`,
     ]),
   );
 }

@@ -42,13 +42,15 @@ export async function bootstrapVm(scope: ClusterScope): Promise<PhaseOutcome> {
       'Delete this cluster and create it again with a published template.',
     );
   }
-  const versions = await templateVersions(scope.tenant, template);
-  if (!versions) {
+  const usability = await templateVersions(scope.tenant, template);
+  if (!usability.usable) {
     throw new PhaseFailure(
-      'TemplateUnreadable',
-      `Template "${template.name}" carries no Kubernetes VERSION property.`,
+      'TemplateUnusable',
+      `Kubernetes template "${template.name}" cannot be used: ${usability.reason}.`,
+      'Delete this cluster and create it again with a template the templates list shows as usable.',
     );
   }
+  const versions = usability.versions;
   scope.status.versions = {
     kubernetes: versions.kubernetesVersion,
     tkg: versions.tkgVersion,
@@ -88,6 +90,9 @@ export async function bootstrapVm(scope: ClusterScope): Promise<PhaseOutcome> {
       name: template.name,
       kubernetesVersion: versions.kubernetesVersion,
       tkgVersion: versions.tkgVersion,
+      tkr: versions.tkr,
+      etcdImageTag: versions.etcdImageTag,
+      coreDnsImageTag: versions.coreDnsImageTag,
     },
     controlPlaneEndpoint: { host: vip.host, port: vip.port },
     imageRegistry: settings.imageRegistry,

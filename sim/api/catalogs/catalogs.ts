@@ -21,7 +21,13 @@ import {
   urnFromSegment,
   urnFromUuid,
 } from '../compute/legacy.ts';
-import { productSectionJson, productSectionListJson } from './product-sections.ts';
+import { sendLegacyXml, wantsXml, xmlLink, xmlMedia, type XmlElement } from './legacy-xml.ts';
+import {
+  productSectionJson,
+  productSectionListJson,
+  productSectionListXml,
+  productSectionXml,
+} from './product-sections.ts';
 import { catalogVisibleTo, templateVisibleTo } from './visibility.ts';
 
 const accessLevel = z.enum(['ReadOnly', 'Change', 'FullControl']);
@@ -182,6 +188,37 @@ export function catalogsArea(ctx: SimContext): Router {
     section: [],
   });
 
+  /** The template VM as `<Vm>` (`types/v56` `VAppTemplate.Children.VM`), with its product sections. */
+  const templateVmXml = (vm: VAppTemplateVm): XmlElement => ({
+    '@goldMaster': 'false',
+    '@status': 8,
+    '@name': vm.name,
+    '@id': vm.id,
+    '@href': href.templateVm(base(), vm.id),
+    '@type': xmlMedia(media.vm),
+    Link: [xmlLink('down', `${href.templateVm(base(), vm.id)}/productSections`, media.productSections)],
+    Description: '',
+    'ovf:ProductSection': vm.productSections.map(productSectionXml),
+    VAppScopedLocalId: vm.name,
+  });
+  /** `<VAppTemplate>` (`types/v56` `VAppTemplate`), where GVCD reads a TKG image's VERSION from the first VM. */
+  const templateXml = (template: VAppTemplate): XmlElement => ({
+    '@goldMaster': 'false',
+    '@ovfDescriptorUploaded': 'true',
+    '@status': template.status,
+    '@name': template.name,
+    '@id': template.id,
+    '@href': href.vAppTemplate(base(), template.id),
+    '@type': xmlMedia(media.vAppTemplate),
+    Link: [
+      xmlLink('up', href.catalogItem(base(), catalogItemIdOf(template.id)), media.catalogItem),
+      xmlLink('down', `${href.vAppTemplate(base(), template.id)}/productSections`, media.productSections),
+    ],
+    Description: template.description,
+    Children: { Vm: template.vms.map(templateVmXml) },
+    DateCreated: template.creationDate,
+  });
+
   /** A template (`vappTemplate-<uuid>`) or one of its VMs (`vm-<uuid>`), if visible. */
   const findTemplate = (req: Request<{ ref: string }>): { template: VAppTemplate; vm?: VAppTemplateVm } => {
     const principal = principalOf(req);
@@ -206,14 +243,26 @@ export function catalogsArea(ctx: SimContext): Router {
 
   router.get('/api/vAppTemplate/:ref', (req, res) => {
     const { template, vm } = findTemplate(req);
-    if (vm) sendLegacy(req, res, media.vm, templateVmJson(vm));
+    if (wantsXml(req)) {
+      if (vm) sendLegacyXml(req, res, media.vm, 'Vm', templateVmXml(vm));
+      else sendLegacyXml(req, res, media.vAppTemplate, 'VAppTemplate', templateXml(template));
+    } else if (vm) sendLegacy(req, res, media.vm, templateVmJson(vm));
     else sendLegacy(req, res, media.vAppTemplate, templateJson(template));
   });
   router.get('/api/vAppTemplate/:ref/productSections', (req, res) => {
     const { template, vm } = findTemplate(req);
     const sections = vm ? vm.productSections : (template.vms[0]?.productSections ?? []);
     const self = vm ? href.templateVm(base(), vm.id) : href.vAppTemplate(base(), template.id);
-    sendLegacy(req, res, media.productSections, productSectionListJson(`${self}/productSections`, sections));
+    if (wantsXml(req)) {
+      const list = productSectionListXml(`${self}/productSections`, sections);
+      sendLegacyXml(req, res, media.productSections, 'ProductSectionList', list);
+    } else
+      sendLegacy(
+        req,
+        res,
+        media.productSections,
+        productSectionListJson(`${self}/productSections`, sections),
+      );
   });
 
   // ---- sharing and publishing ----

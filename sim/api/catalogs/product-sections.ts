@@ -1,35 +1,36 @@
 import type { ProductProperty, ProductSection } from '../../world/compute.ts';
+import type { XmlElement } from './legacy-xml.ts';
 
 /**
- * OVF product sections in VCD's JSON (`ProductSectionType`): message fields are `{value}`
- * objects, and a property's current value is `value: {value}` next to `defaultValue`.
+ * OVF product sections in VCD's JSON, in the names `@vcd/bindings` states (`schema/ovf/ProductSectionType`,
+ * `Property`, `PropertyConfigurationValueType`): message fields are `{value}` objects, the properties are in
+ * `categoryOrProperty`, a property's `ovf:value` attribute is `valueAttrib` and its `<ovf:Value>` children are
+ * `valueElement`. The `_type` of a property entry is a guess (the bindings type it as `object`).
  */
 export function productSectionJson(section: ProductSection) {
   return {
     _type: 'ProductSectionType',
     info: { value: section.info },
     required: false,
-    instance: '',
-    class: '',
     product: { value: section.product },
     vendor: { value: section.vendor },
     version: { value: section.version },
     fullVersion: { value: section.fullVersion },
-    property: section.properties.map(propertyJson),
+    categoryOrProperty: section.properties.map(propertyJson),
   };
 }
 
 function propertyJson(property: ProductProperty) {
   return {
+    _type: 'ProductSectionProperty',
     key: property.key,
     type: property.type,
-    qualifiers: null,
     userConfigurable: property.userConfigurable,
-    defaultValue: property.defaultValue,
     password: false,
+    valueAttrib: property.defaultValue,
+    valueElement: property.value === property.defaultValue ? [] : [{ value: property.value }],
     label: { value: property.label },
     description: { value: property.description },
-    value: { value: property.value },
   };
 }
 
@@ -39,6 +40,41 @@ export function productSectionListJson(hrefValue: string, sections: ProductSecti
     type: 'application/vnd.vmware.vcloud.productSections+json',
     link: [],
     productSection: sections.map(productSectionJson),
+  };
+}
+
+/**
+ * A product section in XML, as go-vcloud-director reads it (`types/v56` `ProductSection`, `Property`, `Value`):
+ * `ovf:key`, `ovf:type`, `ovf:userConfigurable` and `ovf:value` (the default value, GVCD's `DefaultValue`, where
+ * it reads a TKG image's `VERSION`) on `<ovf:Property>`, and an `<ovf:Value ovf:value>` child when a value was set.
+ * Child order is the OVF envelope schema's (Info, Product, Vendor, Version, FullVersion, Property).
+ */
+export function productSectionXml(section: ProductSection): XmlElement {
+  return {
+    '@ovf:required': 'false',
+    'ovf:Info': section.info,
+    'ovf:Product': section.product,
+    'ovf:Vendor': section.vendor,
+    'ovf:Version': section.version,
+    'ovf:FullVersion': section.fullVersion,
+    'ovf:Property': section.properties.map((property): XmlElement => ({
+      '@ovf:key': property.key,
+      '@ovf:type': property.type,
+      '@ovf:userConfigurable': String(property.userConfigurable),
+      '@ovf:value': property.defaultValue,
+      'ovf:Label': property.label,
+      'ovf:Description': property.description,
+      ...(property.value === property.defaultValue ? {} : { 'ovf:Value': { '@ovf:value': property.value } }),
+    })),
+  };
+}
+
+/** `<ProductSectionList>` (`types/v56` `ProductSectionList`). */
+export function productSectionListXml(hrefValue: string, sections: ProductSection[]): XmlElement {
+  return {
+    '@href': hrefValue,
+    '@type': 'application/vnd.vmware.vcloud.productSections+xml',
+    'ovf:ProductSection': sections.map(productSectionXml),
   };
 }
 

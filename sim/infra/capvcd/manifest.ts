@@ -35,6 +35,17 @@ export interface MachineGroup {
   machine: MachineTemplate;
 }
 
+/**
+ * Where kubeadm takes the control-plane images from: `KubeadmControlPlane.spec.kubeadmConfigSpec.clusterConfiguration`
+ * (`imageRepository`, `dns.imageRepository`/`imageTag`, `etcd.local.imageRepository`/`imageTag`; Cluster API
+ * bootstrap v1beta1 `ClusterConfiguration`, as CAPVCD's templates set them). Null where the manifest leaves it out.
+ */
+export interface KubeadmImages {
+  imageRepository: string | null;
+  dns: { imageRepository: string | null; imageTag: string | null };
+  etcd: { imageRepository: string | null; imageTag: string | null };
+}
+
 export interface WorkloadClusterManifest {
   clusterName: string;
   namespace: string;
@@ -45,6 +56,8 @@ export interface WorkloadClusterManifest {
   rdeId: string | null;
   controlPlaneEndpoint: { host: string; port: number } | null;
   controlPlane: MachineGroup;
+  /** The KubeadmControlPlane's image settings, which kubeadm pulls with. */
+  kubeadmImages: KubeadmImages;
   workerPools: MachineGroup[];
   /** Every document, for the pivot (`clusterctl move` copies them into the workload cluster). */
   objects: ManifestObject[];
@@ -175,6 +188,19 @@ export function readWorkloadClusterManifest(yamlText: string): WorkloadClusterMa
     ),
   };
 
+  const configuration = fieldsAt(kcpSpec, 'kubeadmConfigSpec.clusterConfiguration');
+  const kubeadmImages: KubeadmImages = {
+    imageRepository: optionalText(configuration, 'imageRepository'),
+    dns: {
+      imageRepository: optionalText(fieldsAt(configuration, 'dns'), 'imageRepository'),
+      imageTag: optionalText(fieldsAt(configuration, 'dns'), 'imageTag'),
+    },
+    etcd: {
+      imageRepository: optionalText(fieldsAt(configuration, 'etcd.local'), 'imageRepository'),
+      imageTag: optionalText(fieldsAt(configuration, 'etcd.local'), 'imageTag'),
+    },
+  };
+
   const workerPools = objects
     .filter(
       (object) =>
@@ -208,6 +234,7 @@ export function readWorkloadClusterManifest(yamlText: string): WorkloadClusterMa
         ? { host: endpoint['host'], port: typeof endpoint['port'] === 'number' ? endpoint['port'] : 6443 }
         : null,
     controlPlane,
+    kubeadmImages,
     workerPools,
     objects,
   };

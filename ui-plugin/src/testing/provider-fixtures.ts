@@ -45,7 +45,7 @@ export function template(kubernetes: string, overrides: Partial<ProviderTemplate
     catalog: { id: 'urn:vcloud:catalog:tkg', name: 'tkg-templates' },
     description: null,
     kubernetesVersion: `${kubernetes}+vmware.1`,
-    tkgVersion: 'v2.5.0',
+    tkgVersion: 'v2.5.2',
     os: { name: 'ubuntu', version: '22.04' },
     version: `${kubernetes}+vmware.1-tkg.1-0123456789abcdef0123456789abcdef`,
     lifecycle: 'supported',

@@ -23,15 +23,15 @@ export const networks = [
 ];
 export const templates = [
   {
-    name: 'ubuntu-2204-kube-v1.28.7',
-    kubernetesVersion: 'v1.28.7',
-    tkgVersion: 'v2.5.0',
+    name: 'ubuntu-2204-kube-v1.28.11',
+    kubernetesVersion: 'v1.28.11',
+    tkgVersion: 'v2.5.2',
     lifecycle: 'supported',
   },
   {
-    name: 'ubuntu-2204-kube-v1.27.5',
-    kubernetesVersion: 'v1.27.5',
-    tkgVersion: 'v2.4.0',
+    name: 'ubuntu-2204-kube-v1.26.8',
+    kubernetesVersion: 'v1.26.8',
+    tkgVersion: 'v2.3.1',
     lifecycle: 'deprecated',
   },
 ];
@@ -122,7 +122,7 @@ export function clusterNode(name: string, pool: string, ip: string, ready: boole
     pool,
     ip,
     ready,
-    kubernetesVersion: 'v1.28.7+vmware.1',
+    kubernetesVersion: 'v1.28.11+vmware.2',
     vmId: `urn:vcloud:vm:00000000-0000-4000-8000-${last}`,
   };
 }
@@ -136,7 +136,7 @@ export function cluster(name: string, phase: ClusterPhase, extra: Partial<Cluste
     createdAt: '2026-11-25T10:00:00Z',
     vdc: 'acme-vdc',
     phase,
-    kubernetesVersion: ready ? 'v1.28.7+vmware.1' : null,
+    kubernetesVersion: ready ? 'v1.28.11+vmware.2' : null,
     controlPlaneEndpoint: ready ? 'https://203.0.113.10:6443' : null,
     ingressEndpoint: ready ? '203.0.113.11' : null,
     nodePools: { ready: ready ? 3 : 0, desired: 3 },
@@ -152,7 +152,7 @@ export function cluster(name: string, phase: ClusterPhase, extra: Partial<Cluste
       phase,
       ...(phase === 'Ready'
         ? {
-            versions: { kubernetes: 'v1.28.7+vmware.1', tkg: 'v2.5.0' },
+            versions: { kubernetes: 'v1.28.11+vmware.2', tkg: 'v2.5.2' },
             endpoints: {
               controlPlane: { host: '203.0.113.10', port: 6443 },
               ingress: { host: '203.0.113.11' },

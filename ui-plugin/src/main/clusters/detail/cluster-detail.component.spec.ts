@@ -97,7 +97,7 @@ describe('ClusterDetailComponent', () => {
         'control-plane',
         '10.10.1.20',
         'Ready',
-        'v1.28.7+vmware.1',
+        'v1.28.11+vmware.2',
         'urn:vcloud:vm:00000000-0000-4000-8000-000000000020',
       ],
       [
@@ -106,7 +106,7 @@ describe('ClusterDetailComponent', () => {
         'workers',
         '10.10.1.21',
         'Ready',
-        'v1.28.7+vmware.1',
+        'v1.28.11+vmware.2',
         'urn:vcloud:vm:00000000-0000-4000-8000-000000000021',
       ],
       [
@@ -115,7 +115,7 @@ describe('ClusterDetailComponent', () => {
         'workers',
         '10.10.1.22',
         'Not ready',
-        'v1.28.7+vmware.1',
+        'v1.28.11+vmware.2',
         'urn:vcloud:vm:00000000-0000-4000-8000-000000000022',
       ],
     ]);

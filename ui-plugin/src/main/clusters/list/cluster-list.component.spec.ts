@@ -105,7 +105,7 @@ describe('ClusterListComponent', () => {
     expect(cells.slice(0, 8)).toEqual([
       'web',
       'Ready',
-      'v1.28.7+vmware.1',
+      'v1.28.11+vmware.2',
       'https://203.0.113.10:6443',
       '203.0.113.11',
       '3/3',

@@ -131,7 +131,7 @@ describe('ClusterWizardComponent', () => {
     flushVdcOptions(http);
     wizard.next();
     expect(wizard.step).toContain('Kubernetes template');
-    expect(wizard.text('.cse-templates')).toContain('v1.28.7');
+    expect(wizard.text('.cse-templates')).toContain('v1.28.11');
     wizard.chooseTemplate(0);
     wizard.next();
     expect(wizard.step).toContain('Control plane');

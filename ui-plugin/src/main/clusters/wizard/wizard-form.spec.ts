@@ -12,7 +12,7 @@ function filled(change: (form: WizardForm) => void = () => undefined): WizardFor
   const form = initialForm();
   form.name = 'demo';
   form.orgVdc = 'acme-vdc';
-  form.template = 'ubuntu-2204-kube-v1.28.7';
+  form.template = 'ubuntu-2204-kube-v1.28.11';
   form.network = 'acme-k8s-net';
   change(form);
   return form;
@@ -145,7 +145,7 @@ describe('wizard form and the shared validation rules', () => {
       name: 'demo',
       orgVdc: 'acme-vdc',
       network: 'acme-k8s-net',
-      template: 'ubuntu-2204-kube-v1.28.7',
+      template: 'ubuntu-2204-kube-v1.28.11',
       controlPlane: { count: 1, diskGiB: 20 },
       workerPools: [{ name: 'workers', count: 1, sizingPolicy: 'TKG small', diskGiB: 20 }],
       podCidr: '100.96.0.0/11',

@@ -53,7 +53,7 @@ describe('ProviderClustersComponent', () => {
     request.flush(pageOf([db, web]));
     expect(rows().map((cells) => cells.slice(0, 6))).toEqual([
       ['db', 'globex', 'Failed', '', '0/3', 'globex-vdc'],
-      ['web', 'acme', 'Ready', 'v1.28.7+vmware.1', '3/3', 'acme-vdc'],
+      ['web', 'acme', 'Ready', 'v1.28.11+vmware.2', '3/3', 'acme-vdc'],
     ]);
     expect(page.one('.cse-cluster-link')!.getAttribute('href')).toBe(`/${db.id}`);
   });

@@ -22,13 +22,13 @@ describe('ProviderTemplatesComponent', () => {
   let http: HttpTestingController;
   let page: PageHarness<ProviderTemplatesComponent>;
 
-  const v1287 = template('v1.28.7', { expiresAt: '2030-01-31T00:00:00.000Z' });
-  const v1294 = template('v1.29.4', {
+  const v1287 = template('v1.28.11', { expiresAt: '2030-01-31T00:00:00.000Z' });
+  const v1294 = template('v1.29.6', {
     publishedToAll: false,
     orgs: [acme],
     catalogAlsoShowsTo: { allOrgs: true, orgs: [globex] },
   });
-  const v1275 = template('v1.27.5', { lifecycle: 'deprecated', publishedToAll: false, orgs: [] });
+  const v1275 = template('v1.26.8', { lifecycle: 'deprecated', publishedToAll: false, orgs: [] });
 
   beforeEach(() => {
     TestBed.configureTestingModule({
@@ -60,9 +60,9 @@ describe('ProviderTemplatesComponent', () => {
 
   it('shows each template with versions, OS, lifecycle, expiry and where it is published', () => {
     expect(cells(v1287.name).slice(0, 7)).toEqual([
-      'ubuntu-2204-kube-v1.28.7',
-      'v1.28.7+vmware.1',
-      'v2.5.0',
+      'ubuntu-2204-kube-v1.28.11',
+      'v1.28.11+vmware.2',
+      'v2.5.2',
       'ubuntu 22.04',
       'Supported',
       'Jan 31, 2030',
@@ -75,13 +75,13 @@ describe('ProviderTemplatesComponent', () => {
     expect(cells(v1275.name)[6]).toBe('Not published');
     expect(page.one(`${row(v1275.name)} .badge`)!.classList).toContain('badge-warning');
     expect(page.one(`${row(v1294.name)} .cse-edit`)!.getAttribute('aria-label')).toBe(
-      'Edit ubuntu-2204-kube-v1.29.4',
+      'Edit ubuntu-2204-kube-v1.29.6',
     );
   });
 
   it('publishes a template to one more organisation, sending only the orgs', () => {
     edit(v1294.name);
-    expect(page.text('.modal-title')).toBe('Template ubuntu-2204-kube-v1.29.4');
+    expect(page.text('.modal-title')).toBe('Template ubuntu-2204-kube-v1.29.6');
     expect((page.one('#cse-template-audience-chosen') as HTMLInputElement).checked).toBeTrue();
     // The tenant orgs to choose from, without the provider's own.
     expect(page.all('.cse-org-choices label').map((label) => label.textContent!.trim())).toEqual([
