@@ -175,19 +175,19 @@ def fetch_kubeconfig(settings):
 def fetch_addon(settings, name):
     addon = next((entry for entry in settings.get("addons", []) if entry["name"] == name), None)
     if addon is None:
-        sys.stderr.write("no add-on named %s in the settings\n" % name)
+        sys.stderr.write("no add-on named %s in the settings\\n" % name)
         return 2
     request = urllib.request.Request(addon["url"], headers={"Accept": "*/*"})
     try:
         with urllib.request.urlopen(request, timeout=120) as response:
             body = response.read()
     except (OSError, ValueError) as error:
-        sys.stderr.write("cannot download the %s manifest from %s: %s\n" % (name, addon["url"], error))
+        sys.stderr.write("cannot download the %s manifest from %s: %s\\n" % (name, addon["url"], error))
         return 1
     digest = hashlib.sha256(body).hexdigest()
     if digest != addon["sha256"]:
         sys.stderr.write(
-            "the %s manifest from %s has sha256 %s, not the configured %s; refusing to apply it\n"
+            "the %s manifest from %s has sha256 %s, not the configured %s; refusing to apply it\\n"
             % (name, addon["url"], digest, addon["sha256"])
         )
         return 1
