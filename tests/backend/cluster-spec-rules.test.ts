@@ -22,7 +22,7 @@ function spec(overrides: Partial<ClusterSpec> = {}): ClusterSpec {
     name: 'demo',
     orgVdc: 'tenant1-vdc',
     network: 'tenant1-net',
-    template: 'ubuntu-2204-kube-v1.27.5+vmware.1-tkg.1',
+    template: 'ubuntu-2204-kube-v1.28.11+vmware.2-tkg.2-7820f47053de95b5aaf7e33a17511e47',
     controlPlane: { count: 1, sizingPolicy: 'TKG small', diskGiB: 20 },
     workerPools: [{ name: 'pool-a', count: 2, sizingPolicy: 'TKG medium', diskGiB: 40 }],
     ...overrides,
@@ -33,8 +33,9 @@ const context: ClusterSpecContext = {
   existingClusterNames: ['taken'],
   orgVdcs: ['tenant1-vdc'],
   templates: [
-    { name: 'ubuntu-2204-kube-v1.27.5+vmware.1-tkg.1' },
+    { name: 'ubuntu-2204-kube-v1.28.11+vmware.2-tkg.2-7820f47053de95b5aaf7e33a17511e47' },
     { name: 'ubuntu-2004-kube-v1.25.7+vmware.2-tkg.1', expiresAt: '2026-01-01T00:00:00Z' },
+    { name: 'ubuntu-2204-kube-v1.28.99', unusableReason: 'its product section has no VERSION property' },
   ],
   sizingPolicies: ['TKG small', 'TKG medium'],
   placementPolicies: ['gpu-hosts'],
@@ -282,6 +283,18 @@ describe('context rules', () => {
     assert.equal(
       message,
       'Kubernetes template "ubuntu-2004-kube-v1.25.7+vmware.2-tkg.1" expired on 2026-01-01T00:00:00Z; choose a newer template.',
+    );
+  });
+
+  it('need a usable template, naming it and what is missing', () => {
+    const message = only(
+      checkClusterSpecInContext(spec({ template: 'ubuntu-2204-kube-v1.28.99' }), context),
+      'template',
+      'template-usable',
+    );
+    assert.equal(
+      message,
+      'Kubernetes template "ubuntu-2204-kube-v1.28.99" cannot be used: its product section has no VERSION property; choose a template the templates list shows as usable, or ask your provider to replace it.',
     );
   });
 

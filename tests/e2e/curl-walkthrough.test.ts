@@ -139,7 +139,7 @@ describe('the curl walkthrough (docs/walkthrough.md) against cse start', () => {
       output,
     );
     assert.match(output, /^API token urn:vcloud:token:[0-9a-f-]{36}$/m);
-    assert.match(output, /^template ubuntu-2204-kube-v1\.28\.7\+vmware\.1-tkg\.\d+-[0-9a-f]+$/m);
+    assert.match(output, /^template ubuntu-2204-kube-v1\.28\.11\+vmware\.2-tkg\.\d+-[0-9a-f]+$/m);
     assert.match(output, /^cluster urn:vcloud:entity:cseoss:k8scluster:[0-9a-f-]{36} accepted$/m);
     assert.match(output, /^phase Ready$/m);
     const nodes = output.split('\n').filter((line) => /^demo-\S+\s+Ready\s/.test(line));

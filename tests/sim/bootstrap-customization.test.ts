@@ -15,9 +15,10 @@ import {
 } from './bootstrap-fixtures.ts';
 import { eventually, type TenantFixture, type VmBody } from './support/infra.ts';
 
+/** `@vcd/bindings` names: a set value is a `valueElement`, the OVF default the `valueAttrib`. */
 interface ProductSectionJson {
   _type: string;
-  property: { key: string; value: { value: string } }[];
+  categoryOrProperty: { key: string; valueAttrib: string; valueElement: { value: string }[] }[];
 }
 
 const statusKey = 'guestinfo.post_customization_script_execution_status';
@@ -45,8 +46,9 @@ describe('bootstrap cloud-init a guest cannot use fails guest customisation', ()
   const guestProperty = (vm: VmBody, key: string) =>
     (vm.section as unknown as ProductSectionJson[])
       .filter((section) => section._type === 'ProductSectionType')
-      .flatMap((section) => section.property)
-      .find((property) => property.key === key)?.value.value;
+      .flatMap((section) => section.categoryOrProperty)
+      .filter((property) => property.key === key)
+      .map((property) => property.valueElement[0]?.value ?? property.valueAttrib)[0];
 
   /** Boots a VM with this userdata and waits for the guest's customisation status. */
   const customizationOf = async (userdata: string) => {

@@ -57,10 +57,14 @@ describe('vApp lifecycle: instantiate, power, delete and IP pool accounting', ()
     assert.ok(last >= 10 && last <= 200, ip);
     assert.equal(vm.vmSpecSection.numCpus, 2);
     assert.equal(vm.vmSpecSection.memoryResourceMb.configured, 8192);
+    // @vcd/bindings names: a set value is a `valueElement`, the OVF default the `valueAttrib`.
     const product = vm.section.find((section) => section._type === 'ProductSectionType') as unknown as {
-      property: { key: string; value: { value: string } }[];
+      categoryOrProperty: { key: string; valueAttrib: string; valueElement: { value: string }[] }[];
     };
-    const value = (key: string) => product.property.find((property) => property.key === key)?.value.value;
+    const value = (key: string) => {
+      const property = product.categoryOrProperty.find((candidate) => candidate.key === key);
+      return property?.valueElement[0]?.value ?? property?.valueAttrib;
+    };
     assert.equal(value('user-data'), userdata);
     assert.equal(await networkUsage(), before + 1);
 

@@ -130,8 +130,8 @@ describe('kubectl against the emulated cluster API server', () => {
     const output = await kubectl('get', 'nodes', '-o', 'wide');
     const lines = output.trim().split('\n');
     assert.match(lines[0]!, /^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION\s+INTERNAL-IP/);
-    assert.match(output, /alpha-cp-x1\s+Ready\s+control-plane\s+\S+\s+v1\.28\.7\+vmware\.1\s+10\.10\.1\.11/);
-    assert.match(output, /alpha-md-0-a1\s+Ready\s+<none>\s+\S+\s+v1\.28\.7\+vmware\.1\s+10\.10\.1\.21/);
+    assert.match(output, /alpha-cp-x1\s+Ready\s+control-plane\s+\S+\s+v1\.28\.11\+vmware\.2\s+10\.10\.1\.11/);
+    assert.match(output, /alpha-md-0-a1\s+Ready\s+<none>\s+\S+\s+v1\.28\.11\+vmware\.2\s+10\.10\.1\.21/);
     assert.equal(lines.length, 4);
   });
 
