@@ -1,7 +1,8 @@
 /**
  * vApps and VMs through VCD's legacy API in its JSON representation: instantiate a vApp template into a VDC with
- * guest properties (`guestinfo.userdata`), sizing policy and a network connection; read a vApp; find vApps and
- * templates by name through the query service; power off and delete. Long operations answer 202 + task.
+ * sizing policy, a network connection and optional OVF guest properties; read a vApp; find vApps and templates by
+ * name through the query service; power on, power off and delete. Long operations answer 202 + task. (A VM's
+ * ExtraConfig, where cloud-init's user data goes, is in `vm-extra-config.ts`.)
  */
 import type { VcdClient } from './client.ts';
 import { VcdError } from './errors.ts';
@@ -93,8 +94,10 @@ export interface InstantiateRequest {
   network: { id: string; name: string };
   vmName: string;
   sizingPolicyId?: string;
-  /** Guest properties set on the VM's product section (`guestinfo.userdata`, …). */
-  guestProperties: Record<string, string>;
+  /** OVF properties set on the VM's product section (the OVF environment; not where cloud-init's VMware data source looks). */
+  guestProperties?: Record<string, string>;
+  /** Power the vApp on once created (default false: ExtraConfig can only reach the guest before its first boot). */
+  powerOn?: boolean;
 }
 
 /** Starts the instantiation; answers the new vApp's id once VCD's task finished. */
@@ -109,8 +112,8 @@ export async function instantiateVAppTemplate(
   const body = {
     name: request.name,
     description: request.description ?? '',
-    deploy: true,
-    powerOn: true,
+    deploy: request.powerOn ?? false,
+    powerOn: request.powerOn ?? false,
     allEULAsAccepted: true,
     source: { href: request.template.href },
     instantiationParams: {
@@ -153,16 +156,20 @@ export async function instantiateVAppTemplate(
                 },
               ],
             },
-            {
-              _type: 'ProductSectionType',
-              info: { value: 'Guest properties' },
-              property: Object.entries(request.guestProperties).map(([key, value]) => ({
-                key,
-                type: 'string',
-                userConfigurable: true,
-                value: { value },
-              })),
-            },
+            ...(request.guestProperties
+              ? [
+                  {
+                    _type: 'ProductSectionType',
+                    info: { value: 'Guest properties' },
+                    property: Object.entries(request.guestProperties).map(([key, value]) => ({
+                      key,
+                      type: 'string',
+                      userConfigurable: true,
+                      value: { value },
+                    })),
+                  },
+                ]
+              : []),
           ],
         },
         ...(request.sizingPolicyId
@@ -198,6 +205,12 @@ export async function instantiateVAppTemplate(
   if (embedded?.href) await waitForTask(client, embedded.href, wait);
   if (!id) throw new VcdError(502, 'NO_VAPP_ID', `VCD instantiated ${request.name} without telling its id`);
   return id;
+}
+
+/** Powers a vApp on (deploying it) and waits for VCD's task. */
+export async function powerOnVApp(client: VcdClient, vApp: VAppJson, wait?: TaskWaitOptions): Promise<void> {
+  const response = await client.post(`${vApp.href}/power/action/powerOn`);
+  await settle(client, response, wait);
 }
 
 /** Powers the vApp off (undeploy) if it is on, then deletes it; absent is fine. */

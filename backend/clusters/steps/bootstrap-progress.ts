@@ -2,10 +2,11 @@
  * Step (e)–(f): follow the bootstrap VM's phase reports. The reports arrive through the API (which stores them in
  * status and wakes the reconciler), so this step only compares: done → go on; failed → fail with the VM's
  * message; otherwise wait until the next phase's deadline, measured from the previous report (the first from the
- * VM's creation). The kubeconfig arrives with `kubeconfig-ready` and is kept in the secure section.
+ * VM's power-on). The kubeconfig arrives with `kubeconfig-ready` and is kept in the secure section.
  */
 import { bootstrapPhaseNames, nextBootstrapPhase, type BootstrapPhaseName } from '../../bootstrap/phases.ts';
 import { DONE, findResource, PhaseFailure, type ClusterScope, type PhaseOutcome } from '../scope.ts';
+import type { BootstrapVAppRecord } from './bootstrap-vm.ts';
 
 export async function followBootstrap(scope: ClusterScope): Promise<PhaseOutcome> {
   const report = scope.status.bootstrap;
@@ -31,9 +32,10 @@ export async function followBootstrap(scope: ClusterScope): Promise<PhaseOutcome
       : undefined;
   const expected: BootstrapPhaseName = last ? (nextBootstrapPhase(last) ?? 'done') : bootstrapPhaseNames[0]!;
   const vApp = findResource(scope.status, 'vApp', scope.names.bootstrapVApp) as
-    { createdAt?: string } | undefined;
+    BootstrapVAppRecord | undefined;
   const since = Date.parse(
     report?.reportedAt ??
+      vApp?.poweredOnAt ??
       vApp?.createdAt ??
       scope.status.operation?.stepStartedAt ??
       scope.now().toISOString(),
