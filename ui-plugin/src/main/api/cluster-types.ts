@@ -90,6 +90,9 @@ export interface KubernetesTemplate {
   lifecycle?: string;
   expiresAt?: string | null;
   description?: string;
+  /** False when no cluster can be built from it; `unusableReason` says why. */
+  usable?: boolean;
+  unusableReason?: string | null;
 }
 
 /** `POST /api/cse/v1/clusters`: the spec plus the owner's VCD API token. */

@@ -59,6 +59,9 @@ export class WizardOptions {
             templates: templates.map((template) => ({
               name: template.name,
               expiresAt: template.expiresAt ?? null,
+              // The worker's reason a template cannot build a cluster (no or unknown VERSION): refused as at create.
+              unusableReason:
+                template.usable === false ? (template.unusableReason ?? 'unknown reason') : null,
             })),
           }
         : {}),
