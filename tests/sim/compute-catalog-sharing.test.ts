@@ -35,7 +35,7 @@ describe('catalog sharing decides which tenant sees the templates', () => {
         ['globex', 'ReadOnly'],
       ],
     );
-    assert.equal((await queryRecords(globex, 'vAppTemplate')).total, 5);
+    assert.equal((await queryRecords(globex, 'vAppTemplate')).total, 6);
   });
 
   it('hides the catalog from globex once unpublished and shared with acme only', async () => {
@@ -58,13 +58,13 @@ describe('catalog sharing decides which tenant sees the templates', () => {
     assert.equal((await queryRecords(globex, 'catalog')).total, 0);
     const catalogId = catalogHref.split('/').pop();
     assert.equal((await globex.get(`/api/catalog/${catalogId}`)).status, 404);
-    assert.equal((await queryRecords(acme, 'vAppTemplate')).total, 5);
+    assert.equal((await queryRecords(acme, 'vAppTemplate')).total, 6);
     assert.equal((await acme.get(`/api/catalog/${catalogId}`)).status, 200);
   });
 
   it('makes it visible to every org again when published', async () => {
     await provider.post(`${catalogHref}/action/publish`, { isPublished: true });
-    assert.equal((await queryRecords(globex, 'vAppTemplate')).total, 5);
+    assert.equal((await queryRecords(globex, 'vAppTemplate')).total, 6);
   });
 
   it('lets only the owning org change sharing', async () => {
