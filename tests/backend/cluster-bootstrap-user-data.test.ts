@@ -81,6 +81,41 @@ describe('the bootstrap VM gets its cloud-init through ExtraConfig', () => {
     await waitForPhase(stack, response.body.id, ['Gone']);
   });
 
+  it('a step that stopped after creating the vApp sets the user data before it powers the VM on', async () => {
+    // The first pass creates the vApp powered off, then cannot write ExtraConfig (VCD busy beyond the client's
+    // retries); a later pass finds the recorded vApp powered off and must set the user data before power-on.
+    await stack.admin.setFaults([
+      {
+        method: 'PUT',
+        path: '/api/vApp/{vm}/virtualHardwareSection',
+        error: { status: 503, minorErrorCode: 'SERVICE_UNAVAILABLE', message: 'busy on purpose' },
+        remaining: 4,
+      },
+    ]);
+    try {
+      const response = await createCluster(acme, clusterRequest(acme, 'ud-resumed'));
+      assert.equal(response.status, 202, response.text);
+      for (const deadline = Date.now() + 30_000; ;) {
+        const cluster = await readCluster(stack, response.body.id);
+        if (cluster?.status.bootstrap?.phase) {
+          const retried = cluster.status.events?.find((event) => event.reason === 'Retrying');
+          assert.match(retried?.message ?? '', /bootstrap-vm/);
+          break;
+        }
+        assert.ok(cluster?.phase !== 'Failed', JSON.stringify(cluster?.status.events));
+        assert.ok(Date.now() < deadline, `no bootstrap report: ${JSON.stringify(cluster?.status ?? null)}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      const removed = await acme.user.delete(`/api/cse/v1/clusters/${response.body.id}?force=true`, {
+        accept: 'application/json',
+      });
+      assert.equal(removed.status, 202, removed.text);
+      await waitForPhase(stack, response.body.id, ['Gone']);
+    } finally {
+      await stack.admin.clearFaults();
+    }
+  });
+
   it('a guest that never reads its user data never reports vm-started: the cluster fails naming the phase', async () => {
     await stack.admin.setFaults([{ guestinfoUnread: true, remaining: 1 }]);
     try {
