@@ -31,6 +31,14 @@ describe('vApp template and product section JSON against @vcd/bindings', () => {
     assert.deepEqual(checkBindingsShape('ProductSectionListType', legacy, list.body), []);
   });
 
+  it('serves a VAppTemplate the bindings describe (VmSpecSection aside: govcd states it, the bindings do not)', async () => {
+    const template = await author.get(href);
+    const messages = checkBindingsShape('VAppTemplateType', legacy, template.body).filter(
+      (message) => !message.startsWith('$.children.vm[0].vmSpecSection:'),
+    );
+    assert.deepEqual(messages, []);
+  });
+
   it("serves the template's VM product sections as the bindings' ProductSectionType", async () => {
     const template = await author.get<{ children: { vm: { section: { _type: string }[] }[] } }>(href);
     const sections = template.body.children.vm[0]!.section.filter((s) => s._type === 'ProductSectionType');

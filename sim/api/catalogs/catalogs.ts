@@ -156,11 +156,13 @@ export function catalogsArea(ctx: SimContext): Router {
     link: [link('down', `${href.templateVm(base(), vm.id)}/productSections`, media.productSections)],
     section: [
       ...vm.productSections.map(productSectionJson),
-      { _type: 'OperatingSystemSectionType', info: { value: 'Guest operating system' }, osType: vm.osType },
+      // The OS type is VmSpecSection's (go-vcloud-director types/v56); the OVF section's `vmw:osType` is a
+      // foreign XML attribute with no JSON field in @vcd/bindings.
+      { _type: 'OperatingSystemSectionType', info: { value: 'Guest operating system' } },
     ],
     vmSpecSection: {
       modified: false,
-      info: 'Virtual hardware',
+      info: { value: 'Virtual hardware' },
       osType: vm.osType,
       numCpus: vm.cpuCount,
       numCoresPerSocket: 1,
