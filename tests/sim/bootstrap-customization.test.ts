@@ -1,6 +1,7 @@
 /**
  * A bootstrap VM whose cloud-init a real guest could not use fails its guest customisation: the
- * failure shows in the VM's guest properties (VM API) and in `/sim/state`, and nothing is reported.
+ * failure shows in the VM's ExtraConfig, where the guest publishes it and CAPVCD reads it (VM API), and in
+ * `/sim/state`, and nothing is reported.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -13,13 +14,7 @@ import {
   ReportEndpoint,
   tenantFixture,
 } from './bootstrap-fixtures.ts';
-import { eventually, type TenantFixture, type VmBody } from './support/infra.ts';
-
-/** `@vcd/bindings` names: a set value is a `valueElement`, the OVF default the `valueAttrib`. */
-interface ProductSectionJson {
-  _type: string;
-  categoryOrProperty: { key: string; valueAttrib: string; valueElement: { value: string }[] }[];
-}
+import { eventually, extraConfigOf, type TenantFixture, type VmBody } from './support/infra.ts';
 
 const statusKey = 'guestinfo.post_customization_script_execution_status';
 const reasonKey = 'guestinfo.post_customization_script_execution_failure_reason';
@@ -43,12 +38,7 @@ describe('bootstrap cloud-init a guest cannot use fails guest customisation', ()
     await sim?.close();
   });
 
-  const guestProperty = (vm: VmBody, key: string) =>
-    (vm.section as unknown as ProductSectionJson[])
-      .filter((section) => section._type === 'ProductSectionType')
-      .flatMap((section) => section.categoryOrProperty)
-      .filter((property) => property.key === key)
-      .map((property) => property.valueElement[0]?.value ?? property.valueAttrib)[0];
+  const guestinfo = async (vm: VmBody, key: string) => (await extraConfigOf(author, vm.href))[key];
 
   /** Boots a VM with this userdata and waits for the guest's customisation status. */
   const customizationOf = async (userdata: string) => {
@@ -56,8 +46,8 @@ describe('bootstrap cloud-init a guest cannot use fails guest customisation', ()
     return eventually(async () => {
       const vApp = await author.get<{ children: { vm: VmBody[] } }>(href);
       const vm = vApp.body.children.vm[0]!;
-      const status = guestProperty(vm, statusKey);
-      return status !== undefined && { vm, status, reason: guestProperty(vm, reasonKey) ?? '' };
+      const status = await guestinfo(vm, statusKey);
+      return status !== undefined && { vm, status, reason: (await guestinfo(vm, reasonKey)) ?? '' };
     });
   };
 
@@ -131,6 +121,6 @@ describe('bootstrap cloud-init a guest cannot use fails guest customisation', ()
       ).body.guestCustStatus,
       'GC_COMPLETE',
     );
-    assert.equal(guestProperty(vApp.body.children.vm[0]!, statusKey), undefined);
+    assert.equal(await guestinfo(vApp.body.children.vm[0]!, statusKey), undefined);
   });
 });

@@ -1,4 +1,3 @@
-import type { ProductSection } from '../../world/compute.ts';
 import type { Vm } from '../../world/vapps.ts';
 import {
   decodeGuestinfoUserdata,
@@ -52,35 +51,21 @@ export function bootstrapConfigOf(guest: GuestDataSources): BootstrapGuestConfig
 }
 
 /**
- * Where a failed guest customisation shows in the VM API: the guest publishes its status through
- * guestinfo keys, as CAPVCD's node scripts do (`guestinfo.post_customization_script_execution_*`),
- * which VCD serves with the VM's product sections.
+ * Where a failed guest customisation shows in the VM API: the guest publishes its status as guestinfo
+ * keys (`vmtoolsd --cmd "info-set guestinfo.…"`, CAPVCD `controllers/cluster_scripts/cloud_init.tmpl`),
+ * which VCD shows in the VM's ExtraConfig, where CAPVCD reads them (`vcdmachine_controller.go`
+ * `PostCustomizationScriptExecutionStatus`, vcdsdk `GetExtraConfigValue`).
  */
 export const customizationStatusKey = 'guestinfo.post_customization_script_execution_status';
 export const customizationFailureKey = 'guestinfo.post_customization_script_execution_failure_reason';
 
-const statusSectionInfo = 'Guest customization status published by the guest';
-
 export function recordCustomizationFailure(vm: Vm, message: string): void {
-  const property = (key: string, value: string) => ({
-    key,
-    label: key,
-    type: 'string' as const,
-    defaultValue: '',
-    value,
-    userConfigurable: false,
-    description: 'Written by the guest',
-  });
-  const section: ProductSection = {
-    info: statusSectionInfo,
-    product: 'cloud-init',
-    vendor: '',
-    version: '',
-    fullVersion: '',
-    properties: [property(customizationStatusKey, '1'), property(customizationFailureKey, message)],
-  };
-  vm.productSections = [
-    ...vm.productSections.filter((candidate) => candidate.info !== statusSectionInfo),
-    section,
+  const published = new Map([
+    [customizationStatusKey, '1'],
+    [customizationFailureKey, message],
+  ]);
+  vm.extraConfig = [
+    ...(vm.extraConfig ?? []).filter((entry) => !published.has(entry.key)),
+    ...[...published].map(([key, value]) => ({ key, value, required: false })),
   ];
 }
