@@ -100,8 +100,8 @@ export function propertyValueOf(raw: unknown): string | undefined {
 
 /**
  * Applies `key → value` to copies of a template's sections. A key the template does not declare
- * is added to the first section as a user-configurable string (VCD accepts new properties, which
- * is how CAPVCD passes `guestinfo.userdata` to TKG node templates).
+ * is added to the first section as a user-configurable string (**guessed**: VCD accepts new
+ * properties). CAPVCD passes `guestinfo.userdata` in ExtraConfig, not here (`api/vapps/virtual-hardware.ts`).
  */
 export function withPropertyValues(
   sections: ProductSection[],
