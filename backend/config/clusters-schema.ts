@@ -50,7 +50,7 @@ export const clustersConfigSchema = z
      */
     concurrency: count.default(64),
     /** Registry of the Kubernetes images in the Cluster API manifest. */
-    imageRegistry: z.string().min(1, 'must not be empty').default('projects.registry.vmware.com/tkg'),
+    imageRegistry: z.string().min(1, 'must not be empty').default('projects.packages.broadcom.com/tkg'),
     /** Where the bootstrap VM downloads kind, clusterctl and kubectl; upstream releases when empty. */
     binaryMirror: optionalUrl,
     /** Registry that replaces the repository of the provider images clusterctl installs. */

@@ -12,6 +12,8 @@ describe('worker configuration', () => {
     assert.equal(config.vcd.url, 'http://127.0.0.1:8443');
     assert.equal(config.bus.transport, 'mqtt');
     assert.equal(config.vcd.apiToken, undefined);
+    // Where Broadcom publishes the TKG 2.4–2.5 images (the audit of CAPVCD's templates).
+    assert.equal(config.clusters.imageRegistry, 'projects.packages.broadcom.com/tkg');
   });
 
   it('derives environment variable names from key paths', () => {
