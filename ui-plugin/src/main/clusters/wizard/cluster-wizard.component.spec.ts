@@ -71,6 +71,8 @@ class WizardHarness {
 }
 
 describe('ClusterWizardComponent', () => {
+  /** What VCD's OAuth register answers: the client id is the API token's UUID. */
+  const clientId = '0f5a3b6e-8c1d-4e2f-9a7b-3c4d5e6f7a8b';
   let http: HttpTestingController;
   let wizard: WizardHarness;
 
@@ -171,25 +173,19 @@ describe('ClusterWizardComponent', () => {
 
     const register = http.expectOne(`${api}/oauth/tenant/acme/register`);
     expect(register.request.body).toEqual({ client_name: 'cse-cluster-demo' });
-    register.flush({ client_id: 'client-1' });
+    register.flush({ client_id: clientId });
     const token = http.expectOne(`${api}/oauth/tenant/acme/token`);
     expect(token.request.body).toContain('assertion=spec-token');
+    expect(token.request.body).toContain(`client_id=${clientId}`);
     token.flush({ refresh_token: 'secret-refresh-token' });
-    http
-      .expectOne((request) => request.url === `${api}/cloudapi/1.0.0/tokens`)
-      .flush({
-        resultTotal: 1,
-        pageCount: 1,
-        page: 1,
-        pageSize: 128,
-        values: [{ id: 'urn:vcloud:token:1', name: 'x' }],
-      });
+    // The registered client is the token (govcd api_token.go): no lookup of the token by name.
+    http.expectNone((request) => request.url.startsWith(`${api}/cloudapi/1.0.0/tokens`));
     const create = http.expectOne(`${api}/api/cse/v1/clusters`);
     expect(create.request.method).toBe('POST');
     expect(create.request.body).toEqual({
       ...(review as object),
       apiToken: 'secret-refresh-token',
-      apiTokenId: 'urn:vcloud:token:1',
+      apiTokenId: `urn:vcloud:token:${clientId}`,
     });
     create.flush({ id: 'urn:vcloud:entity:cseoss:k8scluster:1' });
   });
@@ -198,17 +194,9 @@ describe('ClusterWizardComponent', () => {
     open();
     fillToReview();
     wizard.finish();
-    http.expectOne(`${api}/oauth/tenant/acme/register`).flush({ client_id: 'client-1' });
+    http.expectOne(`${api}/oauth/tenant/acme/register`).flush({ client_id: clientId });
     http.expectOne(`${api}/oauth/tenant/acme/token`).flush({ refresh_token: 'secret' });
-    http
-      .expectOne((request) => request.url === `${api}/cloudapi/1.0.0/tokens`)
-      .flush({
-        resultTotal: 1,
-        pageCount: 1,
-        page: 1,
-        pageSize: 128,
-        values: [{ id: 'urn:vcloud:token:1', name: 'x' }],
-      });
+    http.expectNone((request) => request.url.startsWith(`${api}/cloudapi/1.0.0/tokens`));
     const message = clusterSpecMessages['name-taken']('demo');
     http
       .expectOne(`${api}/api/cse/v1/clusters`)
@@ -217,7 +205,7 @@ describe('ClusterWizardComponent', () => {
         { status: 400, statusText: 'Bad Request' },
       );
     http
-      .expectOne(`${api}/cloudapi/1.0.0/tokens/${encodeURIComponent('urn:vcloud:token:1')}`)
+      .expectOne(`${api}/cloudapi/1.0.0/tokens/${encodeURIComponent(`urn:vcloud:token:${clientId}`)}`)
       .flush(null, { status: 204, statusText: 'No Content' });
     flush();
     expect(wizard.step).toContain('General');
@@ -235,12 +223,12 @@ describe('ClusterWizardComponent', () => {
     expect(wizard.text('.cse-submit-error')).toContain('Nothing was created and your entries are kept');
     expect(JSON.parse(wizard.text('.cse-review-json')).name).toBe('demo');
     (document.querySelector('.cse-submit-error .cse-retry') as HTMLButtonElement).click();
-    http.expectOne(`${api}/oauth/tenant/acme/register`).flush({ client_id: 'c' });
+    http.expectOne(`${api}/oauth/tenant/acme/register`).flush({ client_id: clientId });
     http.expectOne(`${api}/oauth/tenant/acme/token`).flush({ refresh_token: 't' });
-    http
-      .expectOne((request) => request.url === `${api}/cloudapi/1.0.0/tokens`)
-      .flush({ values: [], pageCount: 1 });
-    http.expectOne(`${api}/api/cse/v1/clusters`).flush({ id: 'x' });
+    http.expectNone((request) => request.url.startsWith(`${api}/cloudapi/1.0.0/tokens`));
+    const create = http.expectOne(`${api}/api/cse/v1/clusters`);
+    expect(create.request.body.apiTokenId).toBe(`urn:vcloud:token:${clientId}`);
+    create.flush({ id: 'x' });
   });
 
   it('warns a user without "API Tokens: Manage" from the first step and will not create until a token is pasted', () => {
