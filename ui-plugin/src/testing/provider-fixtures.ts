@@ -38,16 +38,28 @@ export function readiness(org: OrgRef, published: boolean): TenantReadiness {
   return { org, ready: published, published, checklist };
 }
 
+/**
+ * Real TKG OVA versions (the template's `VERSION`) with their TKG release, from go-vcloud-director's
+ * govcd/cse/tkg_versions.json; the simulator's catalog seeds these. `+vmware.N` and `-tkg.N` differ by release.
+ */
+const tkgOvaVersions: Record<string, { version: string; tkg: string }> = {
+  'v1.26.8': { version: 'v1.26.8+vmware.1-tkg.1-0edd4dafbefbdb503f64d5472e500cf8', tkg: 'v2.3.1' },
+  'v1.28.11': { version: 'v1.28.11+vmware.2-tkg.2-7820f47053de95b5aaf7e33a17511e47', tkg: 'v2.5.2' },
+  'v1.29.6': { version: 'v1.29.6+vmware.1-tkg.3-c6934e3c00b6ca9a7c3e56acb773ce3a', tkg: 'v2.5.2' },
+};
+
 export function template(kubernetes: string, overrides: Partial<ProviderTemplate> = {}): ProviderTemplate {
+  const ova = tkgOvaVersions[kubernetes];
+  if (!ova) throw new Error(`no TKG OVA version for ${kubernetes} in the fixtures`);
   return {
     id: `urn:vcloud:vapptemplate:${kubernetes.replace(/\W/g, '')}`,
     name: `ubuntu-2204-kube-${kubernetes}`,
     catalog: { id: 'urn:vcloud:catalog:tkg', name: 'tkg-templates' },
     description: null,
-    kubernetesVersion: `${kubernetes}+vmware.1`,
-    tkgVersion: 'v2.5.2',
+    kubernetesVersion: ova.version.replace(/-tkg\..*$/, ''),
+    tkgVersion: ova.tkg,
     os: { name: 'ubuntu', version: '22.04' },
-    version: `${kubernetes}+vmware.1-tkg.1-0123456789abcdef0123456789abcdef`,
+    version: ova.version,
     lifecycle: 'supported',
     expiresAt: null,
     publishedToAll: true,
@@ -78,6 +90,32 @@ export function settingsDocument(): ProviderSettings {
     proxy: { noProxy: ['10.0.0.0/8', '.corp.example'] },
     trustedCertificates: [],
   };
+}
+
+/**
+ * Settings with the fields added after the page's first version (components mirror, CNI, CPI, CSI), plus fields no
+ * version of the page knows, at the top, in a section and inside an add-on: a save must keep them all.
+ */
+export function settingsWithAddonsAndUnknownFields(): ProviderSettings {
+  const document = settingsDocument();
+  const manifest = (name: string, version: string, digit: string) => ({
+    version,
+    manifestUrl: `https://mirror.example/${name}/${version}/${name}.yaml`,
+    sha256: digit.repeat(64),
+  });
+  const withUnknownFields = {
+    ...document,
+    registry: { ...document.registry, componentsMirror: 'https://mirror.example/components' },
+    components: {
+      ...document.components,
+      cni: { name: 'antrea' as const, ...manifest('antrea', 'v1.15.1', 'c'), rolloutSeconds: 90 },
+      cpi: manifest('cpi', 'v1.6.0', 'd'),
+      csi: manifest('csi', 'v1.6.0', 'e'),
+      futureAddon: { version: 'v9.9.9', enabled: true },
+    },
+    futureSection: { mode: 'strict', limits: [1, 2, 3] },
+  };
+  return withUnknownFields;
 }
 
 /** Reads and drives a page by CSS selector, so specs read as behaviour. */

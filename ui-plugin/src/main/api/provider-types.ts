@@ -68,9 +68,24 @@ export interface TemplateChange {
   orgs?: 'all' | string[];
 }
 
-/** `ProviderSettings`: the settings document (behaviours/settings-entity-type.json, `settings`). */
+/** An add-on's release manifest as the bootstrap VM downloads and checks it (`components.cni`, `.cpi`, `.csi`). */
+export interface AddonManifestSetting {
+  version: string;
+  manifestUrl: string;
+  sha256: string;
+}
+
+/**
+ * `ProviderSettings`: the settings document (behaviours/settings-entity-type.json, `settings`). A document read from
+ * the API may hold fields newer than this type; the settings page keeps them (settings-form.ts).
+ */
 export interface ProviderSettings {
-  registry: { imageRegistry: string; providerImageRegistry?: string; binaryMirror?: string };
+  registry: {
+    imageRegistry: string;
+    providerImageRegistry?: string;
+    componentsMirror?: string;
+    binaryMirror?: string;
+  };
   bootstrap: { catalog?: string; template: string; sizingPolicy: string };
   components: {
     kind: string;
@@ -80,6 +95,10 @@ export interface ProviderSettings {
     capvcd: string;
     kubectl: string;
     certManager?: string;
+    /** CSE 4.2's VCDKEConfig `K8Config.cni`/`cpi`/`csi`: applied before the nodes can be Ready. */
+    cni?: AddonManifestSetting & { name?: 'antrea' };
+    cpi?: AddonManifestSetting;
+    csi?: AddonManifestSetting;
     contour: {
       version: string;
       manifestUrl: string;

@@ -3,7 +3,12 @@ import { HttpTestingController, provideHttpClientTesting } from '@angular/common
 import { TestBed } from '@angular/core/testing';
 import { provideNoopAnimations } from '@angular/platform-browser/animations';
 import { containerProviders } from '../../../testing/container-providers';
-import { PageHarness, providerUrl, settingsDocument } from '../../../testing/provider-fixtures';
+import {
+  PageHarness,
+  providerUrl,
+  settingsDocument,
+  settingsWithAddonsAndUnknownFields,
+} from '../../../testing/provider-fixtures';
 import { ProviderSettingsComponent } from './provider-settings.component';
 
 const settingsUrl = `${providerUrl}/settings`;
@@ -77,6 +82,44 @@ describe('ProviderSettingsComponent', () => {
     // The next save carries the new ETag.
     page.click('.cse-save');
     expect(expectPut().request.headers.get('If-Match')).toBe('"s-new"');
+  });
+
+  it('saves a document with fields it does not show unchanged but for the field edited', () => {
+    const read = settingsWithAddonsAndUnknownFields();
+    answerGet('entity', read);
+    page.type('#cse-settings-components-kubectl', 'v1.29.4');
+    page.click('.cse-save');
+    const put = expectPut();
+    expect(put.request.body).toEqual({ ...read, components: { ...read.components, kubectl: 'v1.29.4' } });
+    put.flush(put.request.body, { headers: { ETag: '"s-new"', 'X-CSE-Settings-Source': 'entity' } });
+    expect(page.text('.cse-saved')).toBe('The settings were saved.');
+  });
+
+  it('shows the components mirror and the CNI, CPI and CSI manifests, and checks them before saving', () => {
+    answerGet('entity', settingsWithAddonsAndUnknownFields());
+    expect(value('cse-settings-registry-componentsMirror')).toBe('https://mirror.example/components');
+    expect(value('cse-settings-components-cni-name')).toBe('antrea');
+    expect(value('cse-settings-components-cni-version')).toBe('v1.15.1');
+    expect(value('cse-settings-components-cpi-manifestUrl')).toBe(
+      'https://mirror.example/cpi/v1.6.0/cpi.yaml',
+    );
+    expect(value('cse-settings-components-csi-sha256')).toBe('e'.repeat(64));
+    expect(page.text('[data-section="cni"] legend')).toBe('Container network (CNI)');
+    expect(page.text('[data-section="cni"] .cse-section-hint')).toContain('Leave every field empty');
+
+    page.type('#cse-settings-components-csi-sha256', 'E'.repeat(64));
+    expect(page.text('#cse-settings-components-csi-sha256-error')).toBe(
+      'Give 64 lower-case hexadecimal digits.',
+    );
+    page.click('.cse-save');
+    http.expectNone(settingsUrl);
+
+    page.type('#cse-settings-components-csi-sha256', '1'.repeat(64));
+    page.select('#cse-settings-components-cni-name', '');
+    page.click('.cse-save');
+    const body = expectPut().request.body as ReturnType<typeof settingsDocument>;
+    expect(body.components.csi?.sha256).toBe('1'.repeat(64));
+    expect(body.components.cni && 'name' in body.components.cni).toBeFalse();
   });
 
   it('checks fields on the page: a problem shows once the field is left, and Save sends nothing', () => {

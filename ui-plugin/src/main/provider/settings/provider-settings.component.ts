@@ -36,6 +36,9 @@ type LoadState = { kind: 'loading' } | { kind: 'ready' } | { kind: 'failed'; mes
       legend {
         font-weight: 600;
       }
+      .cse-section-hint {
+        margin-top: 0.25rem;
+      }
       .cse-settings-grid {
         display: grid;
         grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr));
@@ -74,7 +77,7 @@ export class ProviderSettingsComponent {
   protected readonly certificatePath = certificatePath;
 
   protected readonly state = signal<LoadState>({ kind: 'loading' });
-  protected readonly form = signal<SettingsForm>({ values: {}, certificates: [] });
+  protected readonly form = signal<SettingsForm>({ values: {}, certificates: [], document: {} });
   protected readonly source = signal<string | null>(null);
   private etag: string | null = null;
   private readonly touched = signal<ReadonlySet<string>>(new Set());

@@ -1,5 +1,5 @@
 import settingsEntityType from '../../../../../behaviours/settings-entity-type.json';
-import { settingsDocument } from '../../../testing/provider-fixtures';
+import { settingsDocument, settingsWithAddonsAndUnknownFields } from '../../../testing/provider-fixtures';
 import {
   bootstrapPhases,
   fieldOfProblem,
@@ -23,7 +23,7 @@ function schemaLeaves(node: Node, prefix = ''): string[] {
 }
 
 describe('settings form', () => {
-  it('has a field for every setting of the schema (certificates have their own list), so a save drops nothing', () => {
+  it('has a field for every setting of the schema (certificates have their own list), so each can be edited', () => {
     const leaves = schemaLeaves(settingsEntityType.schema.properties.settings as Node).filter(
       (path) => path !== 'trustedCertificates',
     );
@@ -46,6 +46,82 @@ describe('settings form', () => {
     expect(form.values['proxy.noProxy']).toBe('10.0.0.0/8\n.corp.example');
     expect(form.values['registry.binaryMirror']).toBe('');
     expect(settingsOf(form)).toEqual(document);
+  });
+
+  it('keeps every field of the document as read, known or not, when another field is edited', () => {
+    const read = settingsWithAddonsAndUnknownFields();
+    const form = formOf(read);
+    form.values['bootstrap.template'] = 'cse-bootstrap-ubuntu-2404';
+    const saved = settingsOf(form);
+    expect(saved).toEqual({
+      ...read,
+      bootstrap: { ...read.bootstrap, template: 'cse-bootstrap-ubuntu-2404' },
+    });
+    // The form works on its own copy: the document as read is not changed by an edit or a save.
+    expect(read.bootstrap.template).toBe('cse-bootstrap-ubuntu-2204');
+    expect(settingsOf(formOf(read))).toEqual(read);
+  });
+
+  it('shows the components mirror and the CNI, CPI and CSI manifests as fields and saves their edits', () => {
+    const read = settingsWithAddonsAndUnknownFields();
+    const form = formOf(read);
+    expect(form.values['registry.componentsMirror']).toBe('https://mirror.example/components');
+    expect(form.values['components.cni.name']).toBe('antrea');
+    expect(form.values['components.cni.version']).toBe('v1.15.1');
+    expect(form.values['components.cpi.manifestUrl']).toBe('https://mirror.example/cpi/v1.6.0/cpi.yaml');
+    expect(form.values['components.csi.sha256']).toBe('e'.repeat(64));
+    form.values['registry.componentsMirror'] = 'https://mirror2.example/components/';
+    form.values['components.cpi.version'] = 'v1.6.1';
+    form.values['components.cpi.sha256'] = 'f'.repeat(64);
+    const saved = settingsOf(form);
+    expect(saved.registry.componentsMirror).toBe('https://mirror2.example/components/');
+    expect(saved.components.cpi).toEqual({
+      version: 'v1.6.1',
+      manifestUrl: 'https://mirror.example/cpi/v1.6.0/cpi.yaml',
+      sha256: 'f'.repeat(64),
+    });
+    expect(saved.components.cni).toEqual(read.components.cni);
+  });
+
+  it('adds an add-on given in full, and leaves one out once all its fields are emptied', () => {
+    const form = formOf(settingsDocument());
+    form.values['components.csi.version'] = 'v1.6.0';
+    form.values['components.csi.manifestUrl'] = 'https://mirror.example/csi.yaml';
+    form.values['components.csi.sha256'] = '0'.repeat(64);
+    expect(settingsOf(form).components.csi).toEqual({
+      version: 'v1.6.0',
+      manifestUrl: 'https://mirror.example/csi.yaml',
+      sha256: '0'.repeat(64),
+    });
+    expect('cni' in settingsOf(form).components).toBeFalse();
+
+    const withAddons = formOf(settingsWithAddonsAndUnknownFields());
+    for (const part of ['name', 'version', 'manifestUrl', 'sha256'])
+      withAddons.values[`components.cni.${part}`] = '';
+    expect([...formProblems(withAddons).keys()]).toEqual([]);
+    // The field the page does not know stays; the object goes only once nothing is left in it.
+    expect(settingsOf(withAddons).components.cni as unknown).toEqual({ rolloutSeconds: 90 });
+  });
+
+  it("checks the components mirror and the add-on fields with the schema's rules", () => {
+    const form = formOf(settingsWithAddonsAndUnknownFields());
+    form.values['registry.componentsMirror'] = 'mirror.example/components';
+    form.values['components.cni.name'] = 'calico';
+    form.values['components.cni.sha256'] = 'C'.repeat(64);
+    form.values['components.cpi.version'] = 'latest';
+    form.values['components.cpi.manifestUrl'] = 'ftp://mirror.example/cpi.yaml';
+    form.values['components.csi.manifestUrl'] = '';
+    form.values['components.csi.sha256'] = '';
+    expect(Object.fromEntries(formProblems(form))).toEqual({
+      'registry.componentsMirror': 'Give an http:// or https:// URL.',
+      'components.cni.name': 'Choose one of: antrea.',
+      'components.cni.sha256': 'Give 64 lower-case hexadecimal digits.',
+      'components.cpi.version': 'Give a version such as v1.2.3.',
+      'components.cpi.manifestUrl': 'Give an http:// or https:// URL.',
+      // An add-on in use needs its version, manifest URL and sha256 (the schema's `required`).
+      'components.csi.manifestUrl': 'Required.',
+      'components.csi.sha256': 'Required.',
+    });
   });
 
   it('leaves empty optional fields out and sends numbers as numbers', () => {

@@ -4,9 +4,11 @@ import { type TranslationKey, translate } from '../../i18n/translate.pipe';
 
 /**
  * The settings page's form, kept pure: the settings document as text per field and back, and the page's own checks.
- * The checks read their limits and patterns from the settings entity type's JSON Schema (the file `cse install`
- * registers and the API validates with), so the page and the API cannot disagree on a rule; the API still checks
- * everything (formats, PEM parsing, duplicate names) and its answers are shown by field.
+ * The checks read their limits, patterns and choices from the settings entity type's JSON Schema (the file
+ * `cse install` registers and the API validates with), so the page and the API cannot disagree on a rule; the API
+ * still checks everything (formats, PEM parsing, duplicate names) and its answers are shown by field.
+ * A save starts from the document as read and changes only the fields the page shows, so a field added to the
+ * schema after this page was written survives a save from it.
  */
 
 interface SchemaNode {
@@ -20,6 +22,7 @@ interface SchemaNode {
   minimum?: number;
   maximum?: number;
   maxItems?: number;
+  enum?: string[];
 }
 
 const settingsSchema = settingsEntityType.schema.properties.settings as unknown as SchemaNode;
@@ -35,6 +38,7 @@ export function schemaAt(path: string): SchemaNode | undefined {
   return node;
 }
 
+/** Whether the schema requires the last part of a dotted path in its parent object. */
 function isRequired(path: string): boolean {
   const parts = path.split('.');
   const leaf = parts.pop()!;
@@ -42,21 +46,37 @@ function isRequired(path: string): boolean {
   return parent?.required?.includes(leaf) ?? false;
 }
 
-export type FieldKind = 'text' | 'integer' | 'list';
+/** The objects around a path that the document may leave out (`components.cni` around `components.cni.version`). */
+function optionalObjectsAround(path: string): string[] {
+  const parts = path.split('.');
+  return parts
+    .slice(0, -1)
+    .map((_, index) => parts.slice(0, index + 1).join('.'))
+    .filter((prefix) => !isRequired(prefix));
+}
+
+export type FieldKind = 'text' | 'integer' | 'list' | 'choice';
 
 export interface SettingsField {
   /** The field's path in the document, as the API names it in `INVALID_SETTINGS`. */
   path: string;
   kind: FieldKind;
+  /** Required in its object; in an optional object (`components.cni`) only once the object is in use. */
   required: boolean;
+  /** Optional objects the field is in: left out of the document while none of their fields has a value. */
+  within: string[];
   label: TranslationKey;
   /** What a value looks like, shown when it does not match the schema's pattern. */
   format?: TranslationKey;
+  /** The schema's `enum`, for a choice. */
+  choices?: string[];
 }
 
 export interface SettingsSection {
   id: string;
   legend: TranslationKey;
+  /** Said under the legend (what leaving an optional section empty means). */
+  hint?: TranslationKey;
   fields: SettingsField[];
 }
 
@@ -64,6 +84,7 @@ export interface SettingsSection {
 const formats: Record<string, TranslationKey> = {
   'registry.imageRegistry': 'provider.settings.format.registry',
   'registry.providerImageRegistry': 'provider.settings.format.registry',
+  'registry.componentsMirror': 'provider.settings.format.url',
   'registry.binaryMirror': 'provider.settings.format.url',
   'components.kind': 'provider.settings.format.version',
   'components.kindNodeImage': 'provider.settings.format.image',
@@ -75,6 +96,15 @@ const formats: Record<string, TranslationKey> = {
   'components.contour.version': 'provider.settings.format.version',
   'components.contour.manifestUrl': 'provider.settings.format.url',
   'components.contour.sha256': 'provider.settings.format.sha256',
+  'components.cni.version': 'provider.settings.format.version',
+  'components.cni.manifestUrl': 'provider.settings.format.url',
+  'components.cni.sha256': 'provider.settings.format.sha256',
+  'components.cpi.version': 'provider.settings.format.version',
+  'components.cpi.manifestUrl': 'provider.settings.format.url',
+  'components.cpi.sha256': 'provider.settings.format.sha256',
+  'components.csi.version': 'provider.settings.format.version',
+  'components.csi.manifestUrl': 'provider.settings.format.url',
+  'components.csi.sha256': 'provider.settings.format.sha256',
   'proxy.httpProxy': 'provider.settings.format.url',
   'proxy.httpsProxy': 'provider.settings.format.url',
   'proxy.noProxy': 'provider.settings.format.noProxy',
@@ -84,8 +114,31 @@ const formats: Record<string, TranslationKey> = {
 
 function field(path: string, label: TranslationKey): SettingsField {
   const node = schemaAt(path);
-  const kind: FieldKind = node?.type === 'integer' ? 'integer' : node?.type === 'array' ? 'list' : 'text';
-  return { path, kind, required: isRequired(path), label, format: formats[path] };
+  const kind: FieldKind = node?.enum
+    ? 'choice'
+    : node?.type === 'integer'
+      ? 'integer'
+      : node?.type === 'array'
+        ? 'list'
+        : 'text';
+  return {
+    path,
+    kind,
+    required: isRequired(path),
+    within: optionalObjectsAround(path),
+    label,
+    format: formats[path],
+    ...(node?.enum ? { choices: node.enum } : {}),
+  };
+}
+
+/** The fields of an add-on's release manifest (`components.cni`, …): version, manifest URL, sha256. */
+function addonFields(path: string): SettingsField[] {
+  return [
+    field(`${path}.version`, 'provider.settings.field.addonVersion'),
+    field(`${path}.manifestUrl`, 'provider.settings.field.addonManifestUrl'),
+    field(`${path}.sha256`, 'provider.settings.field.addonSha256'),
+  ];
 }
 
 /** The bootstrap phases, in the order the schema (and the bootstrap) has them. */
@@ -105,7 +158,7 @@ const phaseLabels: Record<string, TranslationKey> = {
   done: 'provider.settings.phase.done',
 };
 
-/** The form's sections and fields; every scalar of the document is here, so saving never drops a setting. */
+/** The form's sections and fields: every setting of the schema (a spec checks it), so each can be edited. */
 export const settingsSections: SettingsSection[] = [
   {
     id: 'registry',
@@ -113,6 +166,7 @@ export const settingsSections: SettingsSection[] = [
     fields: [
       field('registry.imageRegistry', 'provider.settings.field.imageRegistry'),
       field('registry.providerImageRegistry', 'provider.settings.field.providerImageRegistry'),
+      field('registry.componentsMirror', 'provider.settings.field.componentsMirror'),
       field('registry.binaryMirror', 'provider.settings.field.binaryMirror'),
     ],
   },
@@ -137,6 +191,27 @@ export const settingsSections: SettingsSection[] = [
       field('components.kubectl', 'provider.settings.field.kubectl'),
       field('components.certManager', 'provider.settings.field.certManager'),
     ],
+  },
+  {
+    id: 'cni',
+    legend: 'provider.settings.section.cni',
+    hint: 'provider.settings.hint.cni',
+    fields: [
+      field('components.cni.name', 'provider.settings.field.cniName'),
+      ...addonFields('components.cni'),
+    ],
+  },
+  {
+    id: 'cpi',
+    legend: 'provider.settings.section.cpi',
+    hint: 'provider.settings.hint.cpi',
+    fields: addonFields('components.cpi'),
+  },
+  {
+    id: 'csi',
+    legend: 'provider.settings.section.csi',
+    hint: 'provider.settings.hint.csi',
+    fields: addonFields('components.csi'),
   },
   {
     id: 'contour',
@@ -174,10 +249,12 @@ export interface CertificateForm {
   pem: string;
 }
 
-/** The form: each field's text by path, and the trusted certificates. */
+/** The form: each field's text by path, the trusted certificates, and the document as read. */
 export interface SettingsForm {
   values: Record<string, string>;
   certificates: CertificateForm[];
+  /** What the API answered, fields this page does not know included; a save changes only the page's fields. */
+  document: Readonly<Record<string, unknown>>;
 }
 
 function valueAt(document: unknown, path: string): unknown {
@@ -188,15 +265,38 @@ function valueAt(document: unknown, path: string): unknown {
   return value;
 }
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 function setAt(document: Record<string, unknown>, path: string, value: unknown): void {
   const parts = path.split('.');
   const leaf = parts.pop()!;
   let target = document;
   for (const part of parts) {
-    target[part] ??= {};
+    if (!isObject(target[part])) target[part] = {};
     target = target[part] as Record<string, unknown>;
   }
   target[leaf] = value;
+}
+
+function deleteAt(document: Record<string, unknown>, path: string): void {
+  const parts = path.split('.');
+  const leaf = parts.pop()!;
+  const parent = parts.length ? valueAt(document, parts.join('.')) : document;
+  if (isObject(parent)) delete parent[leaf];
+}
+
+/** Whether an optional object is in use on the form: one of its fields has a value. */
+function inUse(values: Record<string, string>, objectPath: string): boolean {
+  return Object.entries(values).some(
+    ([path, text]) => path.startsWith(`${objectPath}.`) && text.trim() !== '',
+  );
+}
+
+/** Whether a field needs a value now: required in its object, and each optional object around it in use. */
+function requiredNow(field: SettingsField, values: Record<string, string>): boolean {
+  return field.required && field.within.every((objectPath) => inUse(values, objectPath));
 }
 
 export function formOf(settings: ProviderSettings): SettingsForm {
@@ -209,6 +309,7 @@ export function formOf(settings: ProviderSettings): SettingsForm {
   return {
     values,
     certificates: (settings.trustedCertificates ?? []).map(({ name, pem }) => ({ name, pem })),
+    document: structuredClone(settings) as unknown as Record<string, unknown>,
   };
 }
 
@@ -220,25 +321,41 @@ export function listEntries(text: string): string[] {
     .filter(Boolean);
 }
 
-/** The document the form stands for: empty optional fields are left out, numbers are numbers. */
+/** Adds the objects the schema requires where the document lacks them (`proxy: {}` with no proxy set). */
+function addRequiredObjects(document: Record<string, unknown>, node: SchemaNode): void {
+  for (const name of node.required ?? []) {
+    const child = node.properties?.[name];
+    if (child?.type !== 'object') continue;
+    if (!isObject(document[name])) document[name] = {};
+    addRequiredObjects(document[name] as Record<string, unknown>, child);
+  }
+}
+
+/**
+ * The document the form stands for: the document as read with the page's fields put in (empty optional fields and
+ * unused optional objects left out, numbers as numbers); fields the page does not show are kept as they were.
+ */
 export function settingsOf(form: SettingsForm): ProviderSettings {
-  const document: Record<string, unknown> = {
-    registry: {},
-    bootstrap: {},
-    components: { contour: {} },
-    phaseTimeouts: {},
-    proxy: {},
-  };
-  for (const { path, kind, required } of settingsFields) {
+  const document = structuredClone(form.document) as Record<string, unknown>;
+  addRequiredObjects(document, settingsSchema);
+  for (const field of settingsFields) {
+    const { path, kind } = field;
     const text = (form.values[path] ?? '').trim();
     if (kind === 'list') {
       const entries = listEntries(text);
       if (entries.length > 0) setAt(document, path, entries);
-    } else if (text === '') {
-      if (required) setAt(document, path, '');
-    } else {
+      else deleteAt(document, path);
+    } else if (text !== '') {
       setAt(document, path, kind === 'integer' && /^-?\d+$/.test(text) ? Number(text) : text);
+    } else if (requiredNow(field, form.values)) {
+      setAt(document, path, '');
+    } else {
+      deleteAt(document, path);
     }
+  }
+  for (const objectPath of new Set(settingsFields.flatMap((field) => field.within))) {
+    const value = valueAt(document, objectPath);
+    if (isObject(value) && Object.keys(value).length === 0) deleteAt(document, objectPath);
   }
   document['trustedCertificates'] = form.certificates.map((certificate) => ({
     name: certificate.name.trim(),
@@ -261,6 +378,8 @@ function checkText(
 ): string | null {
   const value = text.trim();
   if (value === '') return required ? translate('provider.settings.error.required') : null;
+  if (node?.enum && !node.enum.includes(value))
+    return translate('provider.settings.error.oneOf', node.enum.join(', '));
   if (kind === 'integer') {
     if (!/^\d+$/.test(value)) return translate('provider.settings.error.integer');
     const number = Number(value);
@@ -291,7 +410,9 @@ export function certificatePath(index: number, part: 'name' | 'pem'): string {
 /** Every problem the page finds, by field path (the API's names, certificates as `trustedCertificates[i].pem`). */
 export function formProblems(form: SettingsForm): Map<string, string> {
   const problems = new Map<string, string>();
-  for (const { path, kind, required, format } of settingsFields) {
+  for (const field of settingsFields) {
+    const { path, kind, format } = field;
+    const required = requiredNow(field, form.values);
     const message = checkText(form.values[path] ?? '', kind, required, schemaAt(path), format);
     if (message) problems.set(path, message);
   }
