@@ -104,6 +104,10 @@ describe('ProviderSettingsComponent', () => {
       'https://mirror.example/cpi/v1.6.0/cpi.yaml',
     );
     expect(value('cse-settings-components-csi-sha256')).toBe('e'.repeat(64));
+    // No two controls share a label, so a person (or a screen reader's list of fields) can tell them apart.
+    const labels = page.all('label.clr-control-label').map((label) => label.textContent!.trim());
+    expect(labels.filter((label, index) => labels.indexOf(label) !== index)).toEqual([]);
+    expect(page.text('label[for="cse-settings-components-cpi-sha256"]')).toBe('CPI manifest SHA-256');
     expect(page.text('[data-section="cni"] legend')).toBe('Container network (CNI)');
     expect(page.text('[data-section="cni"] .cse-section-hint')).toContain('Leave every field empty');
 

@@ -132,12 +132,34 @@ function field(path: string, label: TranslationKey): SettingsField {
   };
 }
 
+type Addon = 'cni' | 'cpi' | 'csi';
+
+/** An add-on's field labels name the add-on, so no two controls of the page share a label. */
+const addonLabels: Record<Addon, Record<'version' | 'manifestUrl' | 'sha256', TranslationKey>> = {
+  cni: {
+    version: 'provider.settings.field.cniVersion',
+    manifestUrl: 'provider.settings.field.cniManifestUrl',
+    sha256: 'provider.settings.field.cniSha256',
+  },
+  cpi: {
+    version: 'provider.settings.field.cpiVersion',
+    manifestUrl: 'provider.settings.field.cpiManifestUrl',
+    sha256: 'provider.settings.field.cpiSha256',
+  },
+  csi: {
+    version: 'provider.settings.field.csiVersion',
+    manifestUrl: 'provider.settings.field.csiManifestUrl',
+    sha256: 'provider.settings.field.csiSha256',
+  },
+};
+
 /** The fields of an add-on's release manifest (`components.cni`, …): version, manifest URL, sha256. */
-function addonFields(path: string): SettingsField[] {
+function addonFields(addon: Addon): SettingsField[] {
+  const labels = addonLabels[addon];
   return [
-    field(`${path}.version`, 'provider.settings.field.addonVersion'),
-    field(`${path}.manifestUrl`, 'provider.settings.field.addonManifestUrl'),
-    field(`${path}.sha256`, 'provider.settings.field.addonSha256'),
+    field(`components.${addon}.version`, labels.version),
+    field(`components.${addon}.manifestUrl`, labels.manifestUrl),
+    field(`components.${addon}.sha256`, labels.sha256),
   ];
 }
 
@@ -196,22 +218,19 @@ export const settingsSections: SettingsSection[] = [
     id: 'cni',
     legend: 'provider.settings.section.cni',
     hint: 'provider.settings.hint.cni',
-    fields: [
-      field('components.cni.name', 'provider.settings.field.cniName'),
-      ...addonFields('components.cni'),
-    ],
+    fields: [field('components.cni.name', 'provider.settings.field.cniName'), ...addonFields('cni')],
   },
   {
     id: 'cpi',
     legend: 'provider.settings.section.cpi',
     hint: 'provider.settings.hint.cpi',
-    fields: addonFields('components.cpi'),
+    fields: addonFields('cpi'),
   },
   {
     id: 'csi',
     legend: 'provider.settings.section.csi',
     hint: 'provider.settings.hint.csi',
-    fields: addonFields('components.csi'),
+    fields: addonFields('csi'),
   },
   {
     id: 'contour',
