@@ -2,7 +2,8 @@
  * A VM's virtual hardware section in XML, as go-vcloud-director's `GetExtraConfig` /
  * `UpdateExtraConfig` use it (govcd/vm.go): GET serves the section with `vmw:ExtraConfig` items;
  * PUT of the section with some items answers 202 + a task, sets those keys, removes keys given an
- * empty value and keeps the others; on powered-off and powered-on VMs alike.
+ * empty value and keeps the others; on powered-off and powered-on VMs alike. (No user data here: a guest that
+ * boots with some publishes its own guestinfo keys.)
  */
 import assert from 'node:assert/strict';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -65,15 +66,15 @@ describe('VM ExtraConfig through the virtual hardware section', () => {
 
   it('PUT sets keys (202 + task in XML with Location), and the GET shows them', async () => {
     const task = await setExtraConfig(author, vmHref, {
-      'guestinfo.userdata': 'I2Nsb3VkLWNvbmZpZw==',
-      'guestinfo.userdata.encoding': 'base64',
+      'guestinfo.example': 'I2Nsb3VkLWNvbmZpZw==',
+      'guestinfo.example.encoding': 'base64',
       'disk.enableUUID': '1',
     });
     assert.equal(task.status, 'success', JSON.stringify(task.error));
     assert.equal(task.operationName, 'vappUpdateVm');
     assert.deepEqual(await extraConfigOf(author, vmHref), {
-      'guestinfo.userdata': 'I2Nsb3VkLWNvbmZpZw==',
-      'guestinfo.userdata.encoding': 'base64',
+      'guestinfo.example': 'I2Nsb3VkLWNvbmZpZw==',
+      'guestinfo.example.encoding': 'base64',
       'disk.enableUUID': '1',
     });
   });
@@ -82,12 +83,12 @@ describe('VM ExtraConfig through the virtual hardware section', () => {
     await powerOn(author, vAppHref);
     const task = await setExtraConfig(author, vmHref, {
       'disk.enableUUID': '',
-      'guestinfo.userdata': 'eA==',
+      'guestinfo.example': 'eA==',
     });
     assert.equal(task.status, 'success', JSON.stringify(task.error));
     assert.deepEqual(await extraConfigOf(author, vmHref), {
-      'guestinfo.userdata': 'eA==',
-      'guestinfo.userdata.encoding': 'base64',
+      'guestinfo.example': 'eA==',
+      'guestinfo.example.encoding': 'base64',
     });
   });
 

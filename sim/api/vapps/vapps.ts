@@ -21,12 +21,11 @@ import type { RunningTask } from '../tasks/task-service.ts';
 import { taskHref } from '../tasks/task-service.ts';
 import { taskJson } from '../tasks/tasks.ts';
 import { planInstantiation, type InstantiationPlan } from './instantiate.ts';
+import { sendLegacyXml, wantsXml, xmlMedia } from '../catalogs/legacy-xml.ts';
 import { guestCustomizationStatusOf, vAppJson, vmJson } from './vapp-json.ts';
 import {
-  acceptsXml,
   extraConfigOfRequest,
   mergeExtraConfig,
-  taskXml,
   virtualHardwareSectionMedia,
   virtualHardwareSectionXml,
 } from './virtual-hardware.ts';
@@ -285,7 +284,7 @@ export function vAppsArea(ctx: SimContext): Router {
   router.get('/api/vApp/:ref/virtualHardwareSection', (req, res) => {
     const target = findTarget(principalOf(req), req.params.ref);
     if (target.kind !== 'VM') fail('notFound', { kind: 'VM', id: req.params.ref });
-    if (!acceptsXml(req.get('accept')))
+    if (!wantsXml(req))
       fail('badRequest', {
         reason: 'The simulator serves the virtual hardware section in XML only (Accept: application/*+xml).',
       });
@@ -319,25 +318,29 @@ export function vAppsArea(ctx: SimContext): Router {
         ctx.store.changed();
       },
     );
-    if (!acceptsXml(req.get('accept'))) {
+    if (!wantsXml(req)) {
       answerTask(req, res, task);
       return;
     }
-    const taskUrl = taskHref(base(), task);
-    res.location(taskUrl);
-    res
-      .status(202)
-      .setHeader('Content-Type', `application/vnd.vmware.vcloud.task+xml;version=${req.apiVersion}`);
-    res.end(
-      taskXml({
-        href: taskUrl,
-        id: task.id,
-        status: task.status,
-        operation: task.operation,
-        operationName: task.operationName,
-        startTime: task.startTime,
-        owner: { href: href.vm(base(), vmId), name: target.vm.name, type: media.vm },
-      }),
+    res.location(taskHref(base(), task));
+    const owner = { href: href.vm(base(), vmId), name: target.vm.name, type: xmlMedia(media.vm) };
+    sendLegacyXml(
+      req,
+      res,
+      media.task,
+      'Task',
+      {
+        '@href': taskHref(base(), task),
+        '@type': xmlMedia(media.task),
+        '@id': task.id,
+        '@name': 'task',
+        '@status': task.status,
+        '@operation': task.operation,
+        '@operationName': task.operationName,
+        '@startTime': task.startTime,
+        Owner: { '@href': owner.href, '@name': owner.name, '@type': owner.type },
+      },
+      202,
     );
   });
 

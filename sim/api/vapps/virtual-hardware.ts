@@ -177,36 +177,3 @@ export function mergeExtraConfig(current: readonly ExtraConfigEntry[], changes: 
   }
   return [...merged.values()];
 }
-
-/** Whether the client takes XML: VCD answers in the family the Accept header asks for, XML by default. */
-export function acceptsXml(accept: string | undefined): boolean {
-  const value = (accept ?? '').toLowerCase();
-  return value.includes('xml') || !value.includes('json');
-}
-
-/** The task of a PUT in VCD's XML (`TaskType`), for clients that ask for XML. */
-export function taskXml(task: {
-  href: string;
-  id: string;
-  status: string;
-  operation: string;
-  operationName: string;
-  startTime: string;
-  owner: { href: string; name: string; type: string };
-}): string {
-  return builder.build({
-    '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
-    Task: {
-      '@_xmlns': xmlNamespaces.vcloud,
-      '@_href': task.href,
-      '@_type': 'application/vnd.vmware.vcloud.task+xml',
-      '@_id': task.id,
-      '@_name': 'task',
-      '@_status': task.status,
-      '@_operation': task.operation,
-      '@_operationName': task.operationName,
-      '@_startTime': task.startTime,
-      Owner: { '@_href': task.owner.href, '@_name': task.owner.name, '@_type': task.owner.type },
-    },
-  }) as string;
-}
