@@ -584,7 +584,10 @@ describe('the bootstrap cloud-init with CNI, CPI and CSI', () => {
       (doc) => doc.toJS() as KubeDocument,
     );
     const configOf = (name: string, key: string) =>
-      parse(objects.find((object) => object['metadata'].name === name)!['data'][key]) as Record<string, unknown>;
+      parse(objects.find((object) => object['metadata'].name === name)!['data'][key]) as Record<
+        string,
+        unknown
+      >;
     const ccm = configOf('vcloud-ccm-configmap', 'vcloud-ccm-config.yaml');
     assert.equal(ccm['clusterid'], CLUSTER_ID);
     assert.deepEqual(ccm['vcd'], {
