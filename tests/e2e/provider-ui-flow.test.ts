@@ -132,8 +132,10 @@ describe('a provider prepares a tenant through the provider pages', () => {
   });
 
   it('shows the settings, checks a field on the page and saves them with the ETag they were read with', async () => {
+    type Settings = { phaseTimeouts: Record<string, number>; components: Record<string, unknown> };
+    const read = await provider.get<Settings>('/api/cse/v1/provider/settings', json);
     await tab('Settings');
-    const sha = page.getByLabel('Manifest SHA-256');
+    const sha = page.getByLabel('Manifest SHA-256', { exact: true });
     await sha.waitFor();
     const original = await sha.inputValue();
     await sha.fill('not-a-hash');
@@ -151,12 +153,13 @@ describe('a provider prepares a tenant through the provider pages', () => {
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.locator('.cse-saved').waitFor();
-    const saved = await provider.get<{ phaseTimeouts: Record<string, number> }>(
-      '/api/cse/v1/provider/settings',
-      json,
-    );
+    const saved = await provider.get<Settings>('/api/cse/v1/provider/settings', json);
     assert.equal(saved.headers.get('x-cse-settings-source'), 'entity');
     assert.equal(saved.body.phaseTimeouts['done'], 1200);
+    // The add-on manifests (CNI, CPI, CSI) the worker configuration gave are saved too, not dropped.
+    assert.ok(read.body.components['cni']);
+    for (const addon of ['cni', 'cpi', 'csi'])
+      assert.deepEqual(saved.body.components[addon], read.body.components[addon]);
   });
 
   it('lists the clusters of every organisation with their org, and filters by org', async () => {
