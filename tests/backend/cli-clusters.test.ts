@@ -70,7 +70,7 @@ describe('cse clusters against the simulator', () => {
     assert.match(
       table,
       new RegExp(
-        `^cli-cluster\\s+acme\\s+acme-vdc\\s+Ready\\s+v1\\.28\\.7\\+vmware\\.1\\s+2/2\\s+https://\\S+:6443\\s+${id}$`,
+        `^cli-cluster\\s+acme\\s+acme-vdc\\s+Ready\\s+v1\\.28\\.11\\+vmware\\.2\\s+2/2\\s+https://\\S+:6443\\s+${id}$`,
         'm',
       ),
     );

@@ -116,7 +116,7 @@ describe('cse CLI against the simulator', () => {
     await writeFile(join(dir, 'bad.yaml'), (await readFile(file, 'utf8')).replace('sha256: ', 'sha256: zz'));
     await failsWithOneLine(
       ['settings', 'set', '-f', join(dir, 'bad.yaml')],
-      /The settings were not saved: components\.contour\.sha256 has an invalid format.*\[400 INVALID_SETTINGS\]/,
+      /The settings were not saved: components\.(contour|cni|cpi|csi)\.sha256 has an invalid format.*\[400 INVALID_SETTINGS\]/,
     );
     await failsWithOneLine(
       ['settings', 'set', '-f', join(dir, 'missing.yaml')],
