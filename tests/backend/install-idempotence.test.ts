@@ -84,6 +84,7 @@ describe('cse install against the simulator', () => {
     const cse42 = {
       types: ['CAPVCD Cluster', 'VCD-KE RDE Schema'],
       interfaces: ['VCDKEConfig', 'cseInterface'],
+      bundles: ['vmware:VCDKEConfig Entitlement', 'vmware:capvcdCluster Entitlement'],
     };
     const withoutCse42 = (names: unknown, kept: string[]) =>
       (names as string[]).filter((name) => !kept.includes(name));
@@ -95,6 +96,7 @@ describe('cse install against the simulator', () => {
         ...after,
         types: withoutCse42(after.types, cse42.types),
         interfaces: withoutCse42(after.interfaces, cse42.interfaces),
+        bundles: withoutCse42(after.bundles, cse42.bundles),
         tokens: undefined,
         cseRights: undefined,
       },
