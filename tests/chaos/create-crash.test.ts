@@ -73,7 +73,9 @@ describe('a create survives SIGKILL of the worker at every step boundary', () =>
     assert.equal(created!.status, 202, created!.text);
     const id = created!.body.id;
     const boundaries = new Set<string>(createStepNames);
-    const deadline = Date.now() + 50_000;
+    // Six restarts, each waiting out a 1.5 s lease, plus the create itself: a busy machine needs far more than an
+    // idle one (about 25 s), so the bound is generous; the test waits for Ready, not for the time.
+    const deadline = Date.now() + 150_000;
     for (;;) {
       if (Date.now() > deadline) {
         const boot = JSON.stringify((await readCluster(stack, id))?.status);
