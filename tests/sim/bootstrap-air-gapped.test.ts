@@ -5,23 +5,9 @@
  * provider's mirror (clusterctl's `{basepath}/{provider-label}/{version}/{file}` layout), it succeeds.
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
-import type { RunningSimulator } from '../../sim/server.ts';
-import { startTestSimulator, VcdClient } from '../helpers/vcd.ts';
-import {
-  bootstrapCloudInit,
-  bootstrapVm,
-  capiManifest,
-  longLivedSessions,
-  ownerApiToken,
-  ReportEndpoint,
-  tenantFixture,
-  tkgTemplateName,
-  type Report,
-} from './bootstrap-fixtures.ts';
-import { eventually, type TenantFixture } from './support/infra.ts';
+import { runBootstrap, startBootstrapWorld, type BootstrapWorld, type Report } from './bootstrap-fixtures.ts';
 
 const MIRROR = 'https://mirror.site.example/cse';
 const REPOSITORY = '/opt/cse/clusterctl-repository';
@@ -85,89 +71,43 @@ const mirroredTools = {
 };
 
 describe('bootstrap on an air-gapped site', () => {
-  let sim: RunningSimulator;
-  let author: VcdClient;
-  let endpoint: ReportEndpoint;
-  let fixture: TenantFixture;
-  let apiToken: string;
-  let template: string;
+  let world: BootstrapWorld;
 
   before(async () => {
-    sim = await startTestSimulator({ speed: 1000, airGapped: true });
-    await longLivedSessions(sim);
-    author = await VcdClient.login(sim.url, 'acme-author', 'acme');
-    endpoint = await ReportEndpoint.start(sim, await VcdClient.provider(sim.url));
-    fixture = await tenantFixture(author, 'acme');
-    apiToken = await ownerApiToken(author, 'acme');
-    template = await tkgTemplateName(author, 'v1.28');
+    world = await startBootstrapWorld({ simulator: { airGapped: true }, kubernetes: 'v1.28' });
   });
-  after(async () => {
-    await endpoint?.stop();
-    await sim?.close();
-  });
+  after(() => world?.stop());
 
-  const start = async (
+  /** Runs a bootstrap with these clusterctl settings; answers its reports once the VM ended, which reached `phase`. */
+  const reportsUntil = async (
     clusterName: string,
+    phase: string,
     extra: { clusterctlConfig?: string; settings?: Record<string, unknown> },
-  ): Promise<string> => {
-    const clusterId = `urn:vcloud:entity:cseoss:k8scluster:${randomUUID()}`;
-    const secret = randomUUID().replace(/-/g, '');
-    endpoint.expectedSecrets.set(clusterId, secret);
-    const capiYaml = capiManifest({
-      clusterId,
-      clusterName,
-      org: 'acme',
-      ovdc: 'acme-vdc',
-      network: 'acme-k8s-net',
-      vip: '203.0.113.98',
-      controlPlaneCount: 1,
-      pools: [{ name: 'workers', count: 1 }],
-      template,
-    });
-    const userdata = bootstrapCloudInit({
-      clusterId,
-      clusterName,
-      vcdUrl: sim.url,
-      org: 'acme',
-      apiToken,
-      secret,
-      capiYaml,
-      ...extra,
-    });
-    await bootstrapVm(author, fixture, `${clusterName}-bootstrap`, userdata);
-    return clusterId;
-  };
-  /** The reports once the emulated VM ended (its last report answered, so nothing is in flight). */
-  const reportsUntil = async (clusterId: string, phase: string) => {
-    await eventually(async () => {
-      const view = (await (await fetch(`${sim.url}/sim/bootstraps`)).json()) as {
-        bootstraps: Array<{ clusterId: string; state: string }>;
-      };
-      const state = view.bootstraps.find((bootstrap) => bootstrap.clusterId === clusterId)?.state;
-      return state !== undefined && state !== 'running';
-    }, 15_000);
-    const reports = endpoint.of(clusterId);
+  ) => {
+    const { reports } = await runBootstrap(world, { clusterName, vip: '203.0.113.98', cloudInit: extra });
     assert.ok(reports.some((report) => report.phase === phase));
     return reports;
   };
   const lastOf = (reports: Report[]) => reports.at(-1)!;
 
   it('tool downloads from GitHub fail like curl', async () => {
-    const clusterId = await start('ag-tools', {
+    const reports = await reportsUntil('ag-tools', 'tools-installed', {
       settings: {
         downloads: {
           kind: 'https://github.com/kubernetes-sigs/kind/releases/download/v0.22.0/kind-linux-amd64',
         },
       },
     });
-    const last = lastOf(await reportsUntil(clusterId, 'tools-installed'));
+    const last = lastOf(reports);
     assert.equal(`${last.phase}:${last.status}`, 'tools-installed:failed');
     assert.match(last.message, /curl: \(6\) Could not resolve host: github\.com/);
   });
 
   it('clusterctl init fails with clusterctl’s message while a provider still points at GitHub', async () => {
-    const clusterId = await start('ag-github', { settings: { downloads: mirroredTools } });
-    const last = lastOf(await reportsUntil(clusterId, 'capi-initialised'));
+    const reports = await reportsUntil('ag-github', 'capi-initialised', {
+      settings: { downloads: mirroredTools },
+    });
+    const last = lastOf(reports);
     assert.equal(`${last.phase}:${last.status}`, 'capi-initialised:failed');
     assert.match(
       last.message,
@@ -177,7 +117,7 @@ describe('bootstrap on an air-gapped site', () => {
 
   it('clusterctl init fails when a provider’s local repository lacks metadata.yaml', async () => {
     const repository = localRepository();
-    const clusterId = await start('ag-partial', {
+    const reports = await reportsUntil('ag-partial', 'capi-initialised', {
       clusterctlConfig: repository.config,
       settings: {
         downloads: mirroredTools,
@@ -187,7 +127,7 @@ describe('bootstrap on an air-gapped site', () => {
         },
       },
     });
-    const last = lastOf(await reportsUntil(clusterId, 'capi-initialised'));
+    const last = lastOf(reports);
     assert.equal(`${last.phase}:${last.status}`, 'capi-initialised:failed');
     assert.match(
       last.message,
@@ -197,7 +137,7 @@ describe('bootstrap on an air-gapped site', () => {
 
   it('with every provider and cert-manager from the mirror, clusterctl init succeeds', async () => {
     const repository = localRepository();
-    const clusterId = await start('ag-mirror', {
+    const reports = await reportsUntil('ag-mirror', 'capi-initialised', {
       clusterctlConfig: repository.config,
       settings: {
         downloads: mirroredTools,
@@ -205,7 +145,6 @@ describe('bootstrap on an air-gapped site', () => {
       },
     });
     // Without a control-plane pool it stops at control-plane-ready; the phases before it are what matter here.
-    const reports = await reportsUntil(clusterId, 'capi-initialised');
     assert.deepEqual(
       reports.slice(0, 4).map((report) => `${report.phase}:${report.status}`),
       [

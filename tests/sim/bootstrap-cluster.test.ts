@@ -12,38 +12,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import type { RunningSimulator } from '../../sim/server.ts';
-import { startTestSimulator, VcdClient, type VcdPage, type VcdTask } from '../helpers/vcd.ts';
+import type { VcdPage, VcdTask } from '../helpers/vcd.ts';
 import {
-  bootstrapCloudInit,
-  bootstrapVm,
-  capiManifest,
   controlPlaneLoadBalancer,
-  longLivedSessions,
-  ownerApiToken,
-  phases,
-  ReportEndpoint,
-  tenantFixture,
-  tkgTemplateName,
   kubeGet,
+  phases,
+  runBootstrap,
+  startBootstrapWorld,
   type AlbFixture,
+  type BootstrapWorld,
 } from './bootstrap-fixtures.ts';
-import {
-  byName,
-  eventually,
-  ipOf,
-  queryRecords,
-  type TenantFixture,
-  type VAppBody,
-} from './support/infra.ts';
+import { byName, eventually, ipOf, queryRecords, type VAppBody } from './support/infra.ts';
 
 const run = promisify(execFile);
 
 describe('emulated bootstrap and CAPVCD: create, kubectl, day-2 resize, delete', () => {
-  let sim: RunningSimulator;
-  let author: VcdClient;
-  let endpoint: ReportEndpoint;
-  let fixture: TenantFixture;
+  let world: BootstrapWorld;
   let alb: AlbFixture;
   let dir: string;
   let kubeconfigFile: string;
@@ -58,12 +42,12 @@ describe('emulated bootstrap and CAPVCD: create, kubectl, day-2 resize, delete',
   const usedIps = async () =>
     (
       await byName<{ id: string; name: string; usedIpCount: number }>(
-        author,
+        world.author,
         '/cloudapi/1.0.0/orgVdcNetworks',
         network,
       )
     ).usedIpCount;
-  const clusterVApp = async () => (await author.get<VAppBody>(clusterVAppHref)).body;
+  const clusterVApp = async () => (await world.author.get<VAppBody>(clusterVAppHref)).body;
   const kubectl = async (...args: string[]) =>
     (await run('kubectl', ['--kubeconfig', kubeconfigFile, ...args], { timeout: 20_000 })).stdout;
   let kubeconfig: string;
@@ -73,58 +57,37 @@ describe('emulated bootstrap and CAPVCD: create, kubectl, day-2 resize, delete',
       .sort();
 
   before(async () => {
-    sim = await startTestSimulator({ speed: 1000 });
-    await longLivedSessions(sim);
-    const provider = await VcdClient.provider(sim.url);
-    author = await VcdClient.login(sim.url, 'acme-author', 'acme');
-    endpoint = await ReportEndpoint.start(sim, provider);
-    endpoint.expectedSecrets.set(clusterId, secret);
-    fixture = await tenantFixture(author, 'acme');
-    alb = await controlPlaneLoadBalancer(author, network, `${clusterName}-${clusterId}-tcp`, '198.51.100.15');
+    world = await startBootstrapWorld();
+    alb = await controlPlaneLoadBalancer(
+      world.author,
+      network,
+      `${clusterName}-${clusterId}-tcp`,
+      '198.51.100.15',
+    );
     dir = await mkdtemp(join(tmpdir(), 'bootstrap-cluster-'));
     kubeconfigFile = join(dir, 'kubeconfig');
     usedBefore = await usedIps();
   });
   after(async () => {
-    await endpoint?.stop();
-    await sim?.close();
+    await world?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('reports every phase in order, with the one-time secret and a bearer from the owner API token', async () => {
-    const apiToken = await ownerApiToken(author, 'acme');
-    const capiYaml = capiManifest({
-      clusterId,
+    const { vm, reports } = await runBootstrap(world, {
       clusterName,
-      org: 'acme',
-      ovdc: 'acme-vdc',
+      clusterId,
+      secret,
       network,
       vip: '198.51.100.15',
-      controlPlaneCount: 1,
-      sizingPolicy: 'TKG medium',
-      pools: [{ name: 'pool-a', count: 2, sizingPolicy: 'TKG small' }],
-      template: await tkgTemplateName(author),
+      cluster: {
+        sizingPolicy: 'TKG medium',
+        pools: [{ name: 'pool-a', count: 2, sizingPolicy: 'TKG small' }],
+      },
+      cloudInit: { vcdUrl: 'https://vcd.example.com', artifactsUrl: world.sim.url },
     });
-    const userdata = bootstrapCloudInit({
-      clusterId,
-      clusterName,
-      vcdUrl: 'https://vcd.example.com',
-      artifactsUrl: sim.url,
-      org: 'acme',
-      apiToken,
-      secret,
-      capiYaml,
-    });
-    const { vApp } = await bootstrapVm(author, fixture, `${clusterName}-bootstrap`, userdata);
-    bootstrapVmId = vApp.children.vm[0]!.id;
+    bootstrapVmId = vm.vApp.children.vm[0]!.id;
 
-    const reports = await eventually(async () => {
-      const got = endpoint.of(clusterId);
-      return got.some((report) => report.phase === 'done') && got;
-    }, 30_000).catch(async (error: Error) => {
-      const view = await (await fetch(`${sim.url}/sim/bootstraps`)).text();
-      throw new Error(`${error.message}: ${JSON.stringify(endpoint.reports)} ${view.slice(0, 3000)}`);
-    });
     assert.deepEqual(
       reports.map((report) => report.phase),
       phases,
@@ -133,10 +96,10 @@ describe('emulated bootstrap and CAPVCD: create, kubectl, day-2 resize, delete',
     assert.ok(reports.every((report) => report.secret === secret));
     assert.ok(reports.every((report) => /^Bearer \S+$/.test(report.authorization ?? '')));
     assert.ok(
-      reports.every((report) => report.authorization !== `Bearer ${author.token}`),
+      reports.every((report) => report.authorization !== `Bearer ${world.author.token}`),
       'not the test session',
     );
-    const user = await author.get<{ user: { id: string } }>('/cloudapi/1.0.0/sessions/current');
+    const user = await world.author.get<{ user: { id: string } }>('/cloudapi/1.0.0/sessions/current');
     assert.ok(
       reports.every((report) => report.user === user.body.user.id),
       'acts as the token owner',
@@ -151,7 +114,7 @@ describe('emulated bootstrap and CAPVCD: create, kubectl, day-2 resize, delete',
   });
 
   it('creates a vApp named after the cluster with one VM per replica, the sizing policies and pool IPs', async () => {
-    const records = await queryRecords<{ href: string }>(author, 'vApp', `name==${clusterName}`);
+    const records = await queryRecords<{ href: string }>(world.author, 'vApp', `name==${clusterName}`);
     assert.equal(records.record.length, 1);
     clusterVAppHref = records.record[0]!.href;
     const vApp = await clusterVApp();
@@ -179,7 +142,7 @@ describe('emulated bootstrap and CAPVCD: create, kubectl, day-2 resize, delete',
   it('adds the control-plane IP to the existing pool, without a second pool or virtual service', async () => {
     const vApp = await clusterVApp();
     const controlPlaneIp = ipOf(vApp.children.vm.find((vm) => vm.name.startsWith('demo-control-plane-'))!)!;
-    const pool = await author.get<{ members: { ipAddress: string; port: number | null }[] }>(
+    const pool = await world.author.get<{ members: { ipAddress: string; port: number | null }[] }>(
       `/cloudapi/1.0.0/loadBalancer/pools/${alb.poolId}`,
     );
     assert.equal(pool.status, 200, pool.text);
@@ -188,10 +151,10 @@ describe('emulated bootstrap and CAPVCD: create, kubectl, day-2 resize, delete',
       [[controlPlaneIp, 6443]],
     );
     const name = encodeURIComponent(`name==${clusterName}-${clusterId}-tcp`);
-    const pools = await author.get<VcdPage<unknown>>(
+    const pools = await world.author.get<VcdPage<unknown>>(
       `/cloudapi/1.0.0/edgeGateways/${alb.gatewayId}/loadBalancer/poolSummaries?filter=${name}`,
     );
-    const services = await author.get<VcdPage<unknown>>(
+    const services = await world.author.get<VcdPage<unknown>>(
       `/cloudapi/1.0.0/edgeGateways/${alb.gatewayId}/loadBalancer/virtualServiceSummaries?filter=${name}`,
     );
     assert.equal(pools.body.resultTotal, 1);
@@ -274,7 +237,7 @@ describe('emulated bootstrap and CAPVCD: create, kubectl, day-2 resize, delete',
       return controlPlane.length === 1 && controlPlane[0] !== oldName && controlPlane[0];
     }, 15_000);
     const vm = (await clusterVApp()).children.vm.find((candidate) => candidate.name === newName)!;
-    const pool = await author.get<{ members: { ipAddress: string }[] }>(
+    const pool = await world.author.get<{ members: { ipAddress: string }[] }>(
       `/cloudapi/1.0.0/loadBalancer/pools/${alb.poolId}`,
     );
     assert.deepEqual(
@@ -284,7 +247,7 @@ describe('emulated bootstrap and CAPVCD: create, kubectl, day-2 resize, delete',
   });
 
   it('/sim/state shows the finished bootstrap and the cluster infrastructure', async () => {
-    const state = (await (await fetch(`${sim.url}/sim/state`)).json()) as {
+    const state = (await (await fetch(`${world.sim.url}/sim/state`)).json()) as {
       slices: {
         bootstraps: { bootstraps: Record<string, { state: string; reports: unknown[]; clusterId: string }> };
         workloadClusters: {
@@ -302,29 +265,30 @@ describe('emulated bootstrap and CAPVCD: create, kubectl, day-2 resize, delete',
   });
 
   it('deleting the bootstrap VM drops its bootstrap record', async () => {
-    const href = (await queryRecords<{ href: string }>(author, 'vApp', `name==${clusterName}-bootstrap`))
-      .record[0]!.href;
-    const undeploy = await author.post<VcdTask>(`${href}/action/undeploy`, {
+    const href = (
+      await queryRecords<{ href: string }>(world.author, 'vApp', `name==${clusterName}-bootstrap`)
+    ).record[0]!.href;
+    const undeploy = await world.author.post<VcdTask>(`${href}/action/undeploy`, {
       undeployPowerAction: 'powerOff',
     });
-    assert.equal((await author.waitForTask(undeploy.body.href)).status, 'success');
-    const deleted = await author.delete<VcdTask>(href);
-    assert.equal((await author.waitForTask(deleted.body.href)).status, 'success');
-    const state = (await (await fetch(`${sim.url}/sim/state`)).json()) as {
+    assert.equal((await world.author.waitForTask(undeploy.body.href)).status, 'success');
+    const deleted = await world.author.delete<VcdTask>(href);
+    assert.equal((await world.author.waitForTask(deleted.body.href)).status, 'success');
+    const state = (await (await fetch(`${world.sim.url}/sim/state`)).json()) as {
       slices: { bootstraps: { bootstraps: Record<string, unknown> } };
     };
     assert.deepEqual(state.slices.bootstraps.bootstraps, {});
   });
 
   it('deleting the cluster vApp stops its Kubernetes API and releases its IPs', async () => {
-    const undeploy = await author.post<VcdTask>(`${clusterVAppHref}/action/undeploy`, {
+    const undeploy = await world.author.post<VcdTask>(`${clusterVAppHref}/action/undeploy`, {
       undeployPowerAction: 'powerOff',
     });
     assert.equal(undeploy.status, 202, undeploy.text);
-    assert.equal((await author.waitForTask(undeploy.body.href)).status, 'success');
-    const deleted = await author.delete<VcdTask>(clusterVAppHref);
+    assert.equal((await world.author.waitForTask(undeploy.body.href)).status, 'success');
+    const deleted = await world.author.delete<VcdTask>(clusterVAppHref);
     assert.equal(deleted.status, 202, deleted.text);
-    assert.equal((await author.waitForTask(deleted.body.href)).status, 'success');
+    assert.equal((await world.author.waitForTask(deleted.body.href)).status, 'success');
     await eventually(async () => {
       try {
         await kubectl('get', 'nodes', '--request-timeout=2s');
@@ -336,7 +300,7 @@ describe('emulated bootstrap and CAPVCD: create, kubectl, day-2 resize, delete',
       }
     }, 10_000);
     assert.equal(await usedIps(), usedBefore);
-    const state = (await (await fetch(`${sim.url}/sim/state`)).json()) as {
+    const state = (await (await fetch(`${world.sim.url}/sim/state`)).json()) as {
       slices: { workloadClusters: { clusters: Record<string, unknown> } };
     };
     assert.deepEqual(state.slices.workloadClusters.clusters, {});

@@ -5,46 +5,33 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { RunningSimulator } from '../../sim/server.ts';
-import { startTestSimulator, VcdClient } from '../helpers/vcd.ts';
 import {
   bootstrapCloudInit,
   bootstrapVm,
-  longLivedSessions,
-  ReportEndpoint,
-  tenantFixture,
+  startBootstrapWorld,
+  type BootstrapWorld,
 } from './bootstrap-fixtures.ts';
-import { eventually, extraConfigOf, type TenantFixture, type VmBody } from './support/infra.ts';
+import { eventually, extraConfigOf, type VmBody } from './support/infra.ts';
 
 const statusKey = 'guestinfo.post_customization_script_execution_status';
 const reasonKey = 'guestinfo.post_customization_script_execution_failure_reason';
 
 describe('bootstrap cloud-init a guest cannot use fails guest customisation', () => {
-  let sim: RunningSimulator;
-  let author: VcdClient;
-  let endpoint: ReportEndpoint;
-  let fixture: TenantFixture;
+  let world: BootstrapWorld;
   let counter = 0;
 
   before(async () => {
-    sim = await startTestSimulator({ speed: 1000 });
-    await longLivedSessions(sim);
-    author = await VcdClient.login(sim.url, 'acme-author', 'acme');
-    endpoint = await ReportEndpoint.start(sim, await VcdClient.provider(sim.url));
-    fixture = await tenantFixture(author, 'acme');
+    world = await startBootstrapWorld();
   });
-  after(async () => {
-    await endpoint?.stop();
-    await sim?.close();
-  });
+  after(() => world?.stop());
 
-  const guestinfo = async (vm: VmBody, key: string) => (await extraConfigOf(author, vm.href))[key];
+  const guestinfo = async (vm: VmBody, key: string) => (await extraConfigOf(world.author, vm.href))[key];
 
   /** Boots a VM with this userdata and waits for the guest's customisation status. */
   const customizationOf = async (userdata: string) => {
-    const { href } = await bootstrapVm(author, fixture, `bad-init-${++counter}`, userdata);
+    const { href } = await bootstrapVm(world.author, world.fixture, `bad-init-${++counter}`, userdata);
     return eventually(async () => {
-      const vApp = await author.get<{ children: { vm: VmBody[] } }>(href);
+      const vApp = await world.author.get<{ children: { vm: VmBody[] } }>(href);
       const vm = vApp.body.children.vm[0]!;
       const status = await guestinfo(vm, statusKey);
       return status !== undefined && { vm, status, reason: (await guestinfo(vm, reasonKey)) ?? '' };
@@ -77,7 +64,7 @@ describe('bootstrap cloud-init a guest cannot use fails guest customisation', ()
     const good = bootstrapCloudInit({
       clusterId: 'urn:vcloud:entity:cseoss:k8scluster:00000000-0000-4000-8000-000000000001',
       clusterName: 'broken',
-      vcdUrl: sim.url,
+      vcdUrl: world.sim.url,
       org: 'acme',
       apiToken: 'token',
       secret: 'secret',
@@ -96,8 +83,8 @@ describe('bootstrap cloud-init a guest cannot use fails guest customisation', ()
   });
 
   it('nothing was reported, and /sim/state lists the failures', async () => {
-    assert.deepEqual(endpoint.reports, []);
-    const state = (await (await fetch(`${sim.url}/sim/state`)).json()) as {
+    assert.deepEqual(world.endpoint.reports, []);
+    const state = (await (await fetch(`${world.sim.url}/sim/state`)).json()) as {
       slices: {
         bootstraps: {
           bootstraps: Record<string, unknown>;
@@ -110,12 +97,12 @@ describe('bootstrap cloud-init a guest cannot use fails guest customisation', ()
   });
 
   it('a VM without userdata is left alone', async () => {
-    const { href } = await bootstrapVm(author, fixture, 'no-userdata', '');
+    const { href } = await bootstrapVm(world.author, world.fixture, 'no-userdata', '');
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const vApp = await author.get<{ children: { vm: VmBody[] } }>(href);
+    const vApp = await world.author.get<{ children: { vm: VmBody[] } }>(href);
     assert.equal(
       (
-        await author.get<{ guestCustStatus: string }>(
+        await world.author.get<{ guestCustStatus: string }>(
           `${vApp.body.children.vm[0]!.href}/guestcustomizationstatus`,
         )
       ).body.guestCustStatus,

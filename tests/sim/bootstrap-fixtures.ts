@@ -2,18 +2,24 @@
  * Shared steps of the emulated-bootstrap tests, written from docs/cluster-spec.md (never from
  * backend/): a cloud-init and a Cluster API manifest shaped like the worker's, the owner's API token,
  * the control-plane pool and virtual service the worker would have made, and a report endpoint: an
- * API extension for `/api/cse/.*` served by a small consumer on the simulator's MQTT bus.
+ * API extension for `/api/cse/.*` served by a small consumer on the simulator's MQTT bus. The world
+ * these tests start from (`startBootstrapWorld`) and one bootstrap run end to end (`runBootstrap`)
+ * put them together.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { request } from 'node:https';
 import mqtt, { type MqttClient } from 'mqtt';
 import { parse, stringify } from 'yaml';
 import { addonArtifacts } from '../../sim/infra/artifacts/addons.ts';
-import type { VcdClient, VcdPage } from '../helpers/vcd.ts';
+import type { SimulatorOptions } from '../../sim/options.ts';
+import type { RunningSimulator } from '../../sim/server.ts';
+import { startTestSimulator, VcdClient, type VcdPage } from '../helpers/vcd.ts';
 import {
   asyncCall,
   byName,
   createVApp,
+  eventually,
   powerOn,
   queryRecords,
   setExtraConfig,
@@ -589,6 +595,168 @@ export async function bootstrapVm(
 }
 
 export { tenantFixture };
+
+/** What the emulated-bootstrap tests start from: a simulator, the report endpoint and the acme author's pieces. */
+export interface BootstrapWorld {
+  sim: RunningSimulator;
+  /** `acme-author`, who owns the bootstrap VMs and the control-plane load balancers. */
+  author: VcdClient;
+  endpoint: ReportEndpoint;
+  fixture: TenantFixture;
+  /** The author's API token, which the bootstrap VM reports with. */
+  apiToken: string;
+  /** The seeded TKG template's full name (see `tkgTemplateName`). */
+  template: string;
+  /** Ends the report endpoint and the simulator. */
+  stop(): Promise<void>;
+}
+
+/** The world's pieces a bootstrap run uses (a test that restarts the simulator gathers them itself). */
+export type BootstrapParts = Omit<BootstrapWorld, 'stop'>;
+
+export interface BootstrapWorldOptions {
+  /** Simulator options beyond a speed of 1000 (e.g. `airGapped`). */
+  simulator?: Partial<SimulatorOptions>;
+  /** The Kubernetes version (prefix) of the TKG template the clusters use; `tkgTemplateName`'s default. */
+  kubernetes?: string;
+}
+
+/**
+ * Starts a simulator with long-lived sessions and the report endpoint, logs in `acme-author` and gathers its
+ * tenant fixture, API token and TKG template.
+ */
+export async function startBootstrapWorld(options: BootstrapWorldOptions = {}): Promise<BootstrapWorld> {
+  const sim = await startTestSimulator({ speed: 1000, ...options.simulator });
+  let endpoint: ReportEndpoint | undefined;
+  const stop = async () => {
+    await endpoint?.stop();
+    await sim.close();
+  };
+  try {
+    await longLivedSessions(sim);
+    const author = await VcdClient.login(sim.url, 'acme-author', 'acme');
+    endpoint = await ReportEndpoint.start(sim, await VcdClient.provider(sim.url));
+    const fixture = await tenantFixture(author, 'acme');
+    const apiToken = await ownerApiToken(author, 'acme');
+    const template = await tkgTemplateName(author, options.kubernetes);
+    return { sim, author, endpoint, fixture, apiToken, template, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+export interface BootstrapRun {
+  clusterName: string;
+  /** A new cluster id by default. */
+  clusterId?: string;
+  /** The one-time report secret; a new one by default. */
+  secret?: string;
+  /** `false`: the endpoint expects another secret, so it refuses the reports (401). */
+  secretAccepted?: boolean;
+  /** The network of the cluster's VMs; `acme-k8s-net` by default. */
+  network?: string;
+  /** The control-plane endpoint's address. */
+  vip: string;
+  /**
+   * Make the control-plane pool and virtual service for `vip` on `network`'s gateway first, as the worker does
+   * (CAPVCD adopts them; without them it fails control-plane-ready).
+   */
+  loadBalancer?: boolean;
+  /** The manifest's inputs beyond one control-plane node and one pool `workers` of one node. */
+  cluster?: Partial<Pick<ClusterInput, 'controlPlaneCount' | 'pools' | 'sizingPolicy'>> &
+    Pick<ClusterInput, 'kubeadmImageTags' | 'externalCloudProvider'>;
+  /** The cloud-init's inputs beyond the cluster's, the world's and the simulator's URL. */
+  cloudInit?: Partial<
+    Pick<
+      BootstrapInput,
+      'vcdUrl' | 'artifactsUrl' | 'phaseTimeouts' | 'clusterctlConfig' | 'settings' | 'addons'
+    >
+  >;
+}
+
+export interface StartedBootstrap {
+  clusterId: string;
+  secret: string;
+  /** The bootstrap vApp as `bootstrapVm` answers it. */
+  vm: Awaited<ReturnType<typeof bootstrapVm>>;
+}
+
+/**
+ * Boots the bootstrap VM of a new cluster as the worker would: its id and secret registered with the report
+ * endpoint, the control-plane load balancer if asked for, the Cluster API manifest and the cloud-init.
+ */
+export async function startBootstrap(world: BootstrapParts, run: BootstrapRun): Promise<StartedBootstrap> {
+  const { sim, author, endpoint } = world;
+  const { clusterName, vip, network = 'acme-k8s-net' } = run;
+  const clusterId = run.clusterId ?? `urn:vcloud:entity:cseoss:k8scluster:${randomUUID()}`;
+  const secret = run.secret ?? randomUUID().replace(/-/g, '');
+  endpoint.expectedSecrets.set(clusterId, run.secretAccepted === false ? 'another-secret' : secret);
+  if (run.loadBalancer)
+    await controlPlaneLoadBalancer(author, network, `${clusterName}-${clusterId}-tcp`, vip);
+  const capiYaml = capiManifest({
+    clusterId,
+    clusterName,
+    org: 'acme',
+    ovdc: 'acme-vdc',
+    network,
+    vip,
+    controlPlaneCount: 1,
+    pools: [{ name: 'workers', count: 1 }],
+    template: world.template,
+    ...run.cluster,
+  });
+  const userdata = bootstrapCloudInit({
+    clusterId,
+    clusterName,
+    vcdUrl: sim.url,
+    org: 'acme',
+    apiToken: world.apiToken,
+    secret,
+    capiYaml,
+    ...run.cloudInit,
+  });
+  const vm = await bootstrapVm(author, world.fixture, `${clusterName}-bootstrap`, userdata);
+  return { clusterId, secret, vm };
+}
+
+/** A bootstrap as `/sim/bootstraps` lists it. */
+export interface BootstrapView {
+  clusterId: string;
+  state: string;
+  phase: string;
+  message: string;
+}
+
+export async function bootstrapViewOf(
+  sim: { url: string },
+  clusterId: string,
+): Promise<BootstrapView | undefined> {
+  const view = (await (await fetch(`${sim.url}/sim/bootstraps`)).json()) as { bootstraps: BootstrapView[] };
+  return view.bootstraps.find((bootstrap) => bootstrap.clusterId === clusterId);
+}
+
+/** Waits until the emulated VM ended (its last report answered, so nothing is in flight); answers its view. */
+export async function bootstrapEnded(world: BootstrapParts, clusterId: string): Promise<BootstrapView> {
+  let last: BootstrapView | undefined;
+  return eventually(async () => {
+    last = await bootstrapViewOf(world.sim, clusterId);
+    return last && last.state !== 'running' && last;
+  }, 30_000).catch((error: Error) => {
+    const reports = JSON.stringify(world.endpoint.of(clusterId));
+    throw new Error(`${error.message}: bootstrap ${JSON.stringify(last ?? null)}, reports ${reports}`);
+  });
+}
+
+/** Runs a whole bootstrap (`startBootstrap`); answers its reports and its view once the VM ended. */
+export async function runBootstrap(
+  world: BootstrapParts,
+  run: BootstrapRun,
+): Promise<StartedBootstrap & { view: BootstrapView; reports: Report[] }> {
+  const started = await startBootstrap(world, run);
+  const view = await bootstrapEnded(world, started.clusterId);
+  return { ...started, view, reports: world.endpoint.of(started.clusterId) };
+}
 
 /** GET on a workload cluster's API with its kubeconfig (CA and bearer), for polling without kubectl. */
 export function kubeGet<T>(kubeconfig: string, path: string): Promise<{ status: number; body: T }> {

@@ -5,86 +5,28 @@
  * bootstrap fails at the phase that waits for the control plane, with that reason.
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { RunningSimulator } from '../../sim/server.ts';
-import { startTestSimulator, VcdClient } from '../helpers/vcd.ts';
-import {
-  bootstrapCloudInit,
-  bootstrapVm,
-  capiManifest,
-  controlPlaneLoadBalancer,
-  longLivedSessions,
-  ownerApiToken,
-  ReportEndpoint,
-  tenantFixture,
-  tkgTemplateName,
-  type Report,
-} from './bootstrap-fixtures.ts';
-import { eventually, type TenantFixture } from './support/infra.ts';
+import { runBootstrap, startBootstrapWorld, type BootstrapWorld, type Report } from './bootstrap-fixtures.ts';
 
 describe('kubeadm pulls only the image tags the TKG registry has', () => {
   /** The tenant network behind the edge gateway with uplink addresses for the control-plane VIPs. */
   const network = 'acme-k8s-net-uplink';
-  let sim: RunningSimulator;
-  let author: VcdClient;
-  let endpoint: ReportEndpoint;
-  let fixture: TenantFixture;
-  let apiToken: string;
-  let template: string;
+  let world: BootstrapWorld;
   let vips = 15;
 
   before(async () => {
-    sim = await startTestSimulator({ speed: 1000 });
-    await longLivedSessions(sim);
-    author = await VcdClient.login(sim.url, 'acme-author', 'acme');
-    endpoint = await ReportEndpoint.start(sim, await VcdClient.provider(sim.url));
-    fixture = await tenantFixture(author, 'acme');
-    apiToken = await ownerApiToken(author, 'acme');
-    template = await tkgTemplateName(author, 'v1.28.11');
+    world = await startBootstrapWorld({ kubernetes: 'v1.28.11' });
   });
-  after(async () => {
-    await endpoint?.stop();
-    await sim?.close();
-  });
+  after(() => world?.stop());
 
   /** Runs a bootstrap of a one-node cluster with these image tags; answers its reports once it ended. */
   const bootstrapWith = async (
     clusterName: string,
     kubeadmImageTags: { etcd: string; coreDns: string } | null,
   ): Promise<Report[]> => {
-    const clusterId = `urn:vcloud:entity:cseoss:k8scluster:${randomUUID()}`;
-    const secret = randomUUID().replace(/-/g, '');
-    endpoint.expectedSecrets.set(clusterId, secret);
     const vip = `198.51.100.${vips++}`;
-    await controlPlaneLoadBalancer(author, network, `${clusterName}-${clusterId}-tcp`, vip);
-    const capiYaml = capiManifest({
-      clusterId,
-      clusterName,
-      org: 'acme',
-      ovdc: 'acme-vdc',
-      network,
-      vip,
-      controlPlaneCount: 1,
-      pools: [{ name: 'workers', count: 1 }],
-      template,
-      kubeadmImageTags,
-    });
-    const userdata = bootstrapCloudInit({
-      clusterId,
-      clusterName,
-      vcdUrl: sim.url,
-      org: 'acme',
-      apiToken,
-      secret,
-      capiYaml,
-    });
-    await bootstrapVm(author, fixture, `${clusterName}-bootstrap`, userdata);
-    return eventually(async () => {
-      const reports = endpoint.of(clusterId);
-      const last = reports.at(-1);
-      return last && (last.status === 'failed' || last.phase === 'done') && reports;
-    }, 30_000);
+    const run = { clusterName, network, vip, loadBalancer: true, cluster: { kubeadmImageTags } };
+    return (await runBootstrap(world, run)).reports;
   };
 
   it('an etcd tag the registry lacks fails control-plane-ready with the image pull error', async () => {

@@ -6,25 +6,15 @@
  * and its `nodes-ready` wait fails, naming what is missing, while they are not there.
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { RunningSimulator } from '../../sim/server.ts';
-import { startTestSimulator, VcdClient } from '../helpers/vcd.ts';
 import {
   addonSettings,
-  bootstrapCloudInit,
-  bootstrapVm,
-  capiManifest,
-  controlPlaneLoadBalancer,
   kubeGet,
-  longLivedSessions,
-  ownerApiToken,
-  ReportEndpoint,
-  tenantFixture,
-  tkgTemplateName,
+  runBootstrap,
+  startBootstrapWorld,
+  type BootstrapWorld,
   type Report,
 } from './bootstrap-fixtures.ts';
-import { eventually, type TenantFixture } from './support/infra.ts';
 
 interface NodeView {
   metadata: { name: string };
@@ -36,70 +26,28 @@ const NETWORK = 'acme-k8s-net-uplink';
 const UNINITIALIZED = 'node.cloudprovider.kubernetes.io/uninitialized';
 
 describe('bootstrap: nodes wait for the CNI and the CPI', () => {
-  let sim: RunningSimulator;
-  let author: VcdClient;
-  let endpoint: ReportEndpoint;
-  let fixture: TenantFixture;
-  let apiToken: string;
-  let template: string;
+  let world: BootstrapWorld;
   let vip = 20;
 
   before(async () => {
-    sim = await startTestSimulator({ speed: 1000 });
-    await longLivedSessions(sim);
-    author = await VcdClient.login(sim.url, 'acme-author', 'acme');
-    endpoint = await ReportEndpoint.start(sim, await VcdClient.provider(sim.url));
-    fixture = await tenantFixture(author, 'acme');
-    apiToken = await ownerApiToken(author, 'acme');
-    template = await tkgTemplateName(author, 'v1.28');
+    world = await startBootstrapWorld({ kubernetes: 'v1.28' });
   });
-  after(async () => {
-    await endpoint?.stop();
-    await sim?.close();
-  });
+  after(() => world?.stop());
 
   /** Runs a whole bootstrap; answers its reports once the VM ended (nothing in flight). */
   const bootstrap = async (
     clusterName: string,
     options: { addons: Array<'antrea' | 'cpi' | 'csi'>; settings?: Record<string, unknown> },
   ): Promise<Report[]> => {
-    const clusterId = `urn:vcloud:entity:cseoss:k8scluster:${randomUUID()}`;
-    const secret = randomUUID().replace(/-/g, '');
-    endpoint.expectedSecrets.set(clusterId, secret);
-    const address = `198.51.100.${vip++}`;
-    await controlPlaneLoadBalancer(author, NETWORK, `${clusterName}-${clusterId}-tcp`, address);
-    const capiYaml = capiManifest({
-      clusterId,
+    const { reports } = await runBootstrap(world, {
       clusterName,
-      org: 'acme',
-      ovdc: 'acme-vdc',
       network: NETWORK,
-      vip: address,
-      controlPlaneCount: 1,
-      pools: [{ name: 'workers', count: 1 }],
-      template,
-      externalCloudProvider: true,
+      vip: `198.51.100.${vip++}`,
+      loadBalancer: true,
+      cluster: { externalCloudProvider: true },
+      cloudInit: { addons: options.addons, settings: options.settings },
     });
-    const userdata = bootstrapCloudInit({
-      clusterId,
-      clusterName,
-      vcdUrl: sim.url,
-      org: 'acme',
-      apiToken,
-      secret,
-      capiYaml,
-      addons: options.addons,
-      settings: options.settings,
-    });
-    await bootstrapVm(author, fixture, `${clusterName}-bootstrap`, userdata);
-    await eventually(async () => {
-      const view = (await (await fetch(`${sim.url}/sim/bootstraps`)).json()) as {
-        bootstraps: Array<{ clusterId: string; state: string }>;
-      };
-      const state = view.bootstraps.find((entry) => entry.clusterId === clusterId)?.state;
-      return state !== undefined && state !== 'running';
-    }, 30_000);
-    return endpoint.of(clusterId);
+    return reports;
   };
   const nodesOf = async (reports: Report[]) => {
     const kubeconfig = reports.find((report) => report.phase === 'kubeconfig-ready')!.kubeconfig!;
@@ -159,7 +107,7 @@ describe('bootstrap: nodes wait for the CNI and the CPI', () => {
   });
 
   it('a manifest whose sha256 is not the configured one is refused in addons-applied', async () => {
-    const [antrea] = addonSettings(sim.url, ['antrea']);
+    const [antrea] = addonSettings(world.sim.url, ['antrea']);
     const reports = await bootstrap('bad-sha', {
       addons: [],
       settings: { addons: [{ ...antrea!, sha256: '0'.repeat(64) }] },

@@ -13,15 +13,12 @@ import { after, before, describe, it } from 'node:test';
 import type { RunningSimulator } from '../../sim/server.ts';
 import { startTestSimulator, VcdClient, type VcdTask } from '../helpers/vcd.ts';
 import {
-  bootstrapCloudInit,
-  bootstrapVm,
-  capiManifest,
-  controlPlaneLoadBalancer,
   kubeGet,
   longLivedSessions,
   ownerApiToken,
   phases,
   ReportEndpoint,
+  startBootstrap,
   tenantFixture,
   tkgTemplateName,
 } from './bootstrap-fixtures.ts';
@@ -72,32 +69,10 @@ describe('emulated clusters and bootstraps across a simulator restart', () => {
     const fixture = await tenantFixture(author, 'acme');
     const apiToken = await ownerApiToken(author, 'acme');
     const template = await tkgTemplateName(author);
+    const world = { sim: sim!, author, endpoint: endpoint!, fixture, apiToken, template };
     const boot = async (cluster: { name: string; id: string }, vip: string) => {
-      await controlPlaneLoadBalancer(author, network, `${cluster.name}-${cluster.id}-tcp`, vip);
-      const secret = randomUUID().replace(/-/g, '');
-      secrets.set(cluster.id, secret);
-      endpoint!.expectedSecrets.set(cluster.id, secret);
-      const capiYaml = capiManifest({
-        clusterId: cluster.id,
-        clusterName: cluster.name,
-        org: 'acme',
-        ovdc: 'acme-vdc',
-        network,
-        vip,
-        controlPlaneCount: 1,
-        pools: [{ name: 'workers', count: 1 }],
-        template,
-      });
-      const userdata = bootstrapCloudInit({
-        clusterId: cluster.id,
-        clusterName: cluster.name,
-        vcdUrl: sim!.url,
-        org: 'acme',
-        apiToken,
-        secret,
-        capiYaml,
-      });
-      await bootstrapVm(author, fixture, `${cluster.name}-bootstrap`, userdata);
+      const run = { clusterName: cluster.name, clusterId: cluster.id, network, vip, loadBalancer: true };
+      secrets.set(cluster.id, (await startBootstrap(world, run)).secret);
     };
     await boot(first, '198.51.100.16');
     await eventually(async () => endpoint!.of(first.id).some((report) => report.phase === 'done'), 20_000);

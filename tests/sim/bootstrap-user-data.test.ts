@@ -8,25 +8,15 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
-import type { RunningSimulator } from '../../sim/server.ts';
-import { SimAdmin, startTestSimulator, VcdClient } from '../helpers/vcd.ts';
+import { SimAdmin } from '../helpers/vcd.ts';
 import {
   bootstrapCloudInit,
   bootstrapVm,
-  longLivedSessions,
-  ownerApiToken,
-  ReportEndpoint,
-  tenantFixture,
+  startBootstrapWorld,
+  type BootstrapWorld,
   type UserdataPlacement,
 } from './bootstrap-fixtures.ts';
-import {
-  createVApp,
-  eventually,
-  powerOn,
-  setExtraConfig,
-  type TenantFixture,
-  type VmBody,
-} from './support/infra.ts';
+import { createVApp, eventually, powerOn, setExtraConfig, type VmBody } from './support/infra.ts';
 
 interface BootstrapsView {
   bootstraps: { vmId: string; clusterId: string }[];
@@ -34,68 +24,68 @@ interface BootstrapsView {
 }
 
 describe('the bootstrap VM reads its user data only where cloud-init does', () => {
-  let sim: RunningSimulator;
-  let author: VcdClient;
-  let endpoint: ReportEndpoint;
-  let fixture: TenantFixture;
-  let apiToken: string;
+  let world: BootstrapWorld;
   let counter = 0;
 
   before(async () => {
-    sim = await startTestSimulator({ speed: 1000 });
-    await longLivedSessions(sim);
-    author = await VcdClient.login(sim.url, 'acme-author', 'acme');
-    endpoint = await ReportEndpoint.start(sim, await VcdClient.provider(sim.url));
-    fixture = await tenantFixture(author, 'acme');
-    apiToken = await ownerApiToken(author, 'acme');
+    world = await startBootstrapWorld();
   });
-  after(async () => {
-    await endpoint?.stop();
-    await sim?.close();
-  });
+  after(() => world?.stop());
 
   /** A cloud-init shaped like the worker's, for a fresh cluster id the endpoint accepts reports of. */
   const cloudInit = () => {
     const clusterId = `urn:vcloud:entity:cseoss:k8scluster:${randomUUID()}`;
     const secret = `secret-${randomUUID()}`;
-    endpoint.expectedSecrets.set(clusterId, secret);
+    world.endpoint.expectedSecrets.set(clusterId, secret);
     const userdata = bootstrapCloudInit({
       clusterId,
       clusterName: `ud-${++counter}`,
-      vcdUrl: sim.url,
+      vcdUrl: world.sim.url,
       org: 'acme',
-      apiToken,
+      apiToken: world.apiToken,
       secret,
       capiYaml: 'kind: Namespace\n',
     });
     return { clusterId, userdata };
   };
 
-  const bootstraps = async () => (await (await fetch(`${sim.url}/sim/bootstraps`)).json()) as BootstrapsView;
+  const bootstraps = async () =>
+    (await (await fetch(`${world.sim.url}/sim/bootstraps`)).json()) as BootstrapsView;
 
   /** Waits until the guest finished booting (its cloud-init, if any, has been read by then). */
   const booted = async (vmHref: string) => {
     await eventually(async () => {
-      const status = await author.get<{ guestCustStatus: string }>(`${vmHref}/guestcustomizationstatus`);
+      const status = await world.author.get<{ guestCustStatus: string }>(
+        `${vmHref}/guestcustomizationstatus`,
+      );
       return status.body.guestCustStatus === 'GC_COMPLETE';
     });
-    return (await author.get<VmBody>(vmHref)).body;
+    return (await world.author.get<VmBody>(vmHref)).body;
   };
 
   const reportsVmStarted = async (clusterId: string) =>
-    eventually(async () => endpoint.of(clusterId).some((report) => report.phase === 'vm-started'), 20_000);
+    eventually(
+      async () => world.endpoint.of(clusterId).some((report) => report.phase === 'vm-started'),
+      20_000,
+    );
 
   const neverStarts = async (vmHref: string, clusterId: string) => {
     const vm = await booted(vmHref);
     const view = await bootstraps();
     assert.equal(view.bootstraps.filter((record) => record.vmId === vm.id).length, 0, 'no bootstrap ran');
     assert.equal(view.customizationFailures.filter((failure) => failure.vmId === vm.id).length, 0);
-    assert.deepEqual(endpoint.of(clusterId), []);
+    assert.deepEqual(world.endpoint.of(clusterId), []);
   };
 
   const boot = async (placement: UserdataPlacement) => {
     const { clusterId, userdata } = cloudInit();
-    const { vApp } = await bootstrapVm(author, fixture, `ud-vm-${++counter}`, userdata, placement);
+    const { vApp } = await bootstrapVm(
+      world.author,
+      world.fixture,
+      `ud-vm-${++counter}`,
+      userdata,
+      placement,
+    );
     return { clusterId, vmHref: vApp.children.vm[0]!.href };
   };
 
@@ -117,30 +107,30 @@ describe('the bootstrap VM reads its user data only where cloud-init does', () =
   it('ExtraConfig wins over the OVF property (VMware comes first in cloud-init datasource_list)', async () => {
     const first = cloudInit();
     const second = cloudInit();
-    const { vApp, href } = await createVApp(author, fixture, {
+    const { vApp, href } = await createVApp(world.author, world.fixture, {
       name: `ud-both-${++counter}`,
       properties: { 'user-data': Buffer.from(second.userdata).toString('base64') },
     });
-    await setExtraConfig(author, vApp.children.vm[0]!.href, {
+    await setExtraConfig(world.author, vApp.children.vm[0]!.href, {
       'guestinfo.userdata': Buffer.from(first.userdata).toString('base64'),
       'guestinfo.userdata.encoding': 'base64',
     });
-    await powerOn(author, href);
+    await powerOn(world.author, href);
     assert.ok(await reportsVmStarted(first.clusterId));
-    assert.deepEqual(endpoint.of(second.clusterId), []);
+    assert.deepEqual(world.endpoint.of(second.clusterId), []);
   });
 
   /** Boots a VM whose ExtraConfig carries the user data encoded as `encoding` says. */
   const bootEncoded = async (value: (userdata: string) => string, encoding: string) => {
     const { clusterId, userdata } = cloudInit();
-    const { vApp, href } = await createVApp(author, fixture, { name: `ud-enc-${++counter}` });
+    const { vApp, href } = await createVApp(world.author, world.fixture, { name: `ud-enc-${++counter}` });
     const vmHref = vApp.children.vm[0]!.href;
-    const task = await setExtraConfig(author, vmHref, {
+    const task = await setExtraConfig(world.author, vmHref, {
       'guestinfo.userdata': value(userdata),
       'guestinfo.userdata.encoding': encoding,
     });
     assert.equal(task.status, 'success', JSON.stringify(task.error));
-    await powerOn(author, href);
+    await powerOn(world.author, href);
     return { clusterId, vmHref };
   };
 
@@ -166,12 +156,12 @@ describe('the bootstrap VM reads its user data only where cloud-init does', () =
       const vm = await booted(vmHref);
       const failure = (await bootstraps()).customizationFailures.find((entry) => entry.vmId === vm.id);
       assert.match(failure?.message ?? '', /does not start with #cloud-config/, encoding);
-      assert.deepEqual(endpoint.of(clusterId), []);
+      assert.deepEqual(world.endpoint.of(clusterId), []);
     }
   });
 
   it('a guest that cannot read guestinfo (guestinfoUnread fault) never starts from ExtraConfig', async () => {
-    const admin = new SimAdmin(sim.url);
+    const admin = new SimAdmin(world.sim.url);
     await admin.setFaults([{ guestinfoUnread: true, remaining: 1 }]);
     try {
       const { clusterId, vmHref } = await boot('extraConfig');
