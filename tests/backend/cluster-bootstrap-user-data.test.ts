@@ -6,16 +6,13 @@
  * timeouts come from the settings (`phaseTimeoutScale`), not from sleeping.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   clusterRequest,
   createCluster,
   readCluster,
-  startClusterStack,
-  tenant,
+  tenantStackHooks,
   waitForPhase,
-  type ClusterStack,
-  type Tenant,
 } from './cluster-fixtures.ts';
 
 interface SimVm {
@@ -26,26 +23,19 @@ interface SimVm {
 }
 
 describe('the bootstrap VM gets its cloud-init through ExtraConfig', () => {
-  let stack: ClusterStack;
-  let acme: Tenant;
-
-  before(async () => {
-    // vm-started: 600 s × 0.01 = 6 s of real time after power-on for the worker (the emulated guest, which
-    // applies the same limits in simulated time, still has room for its own 5 simulated seconds).
-    stack = await startClusterStack({ speed: 1000, phaseTimeoutScale: 0.01 });
-    acme = await tenant(stack);
-  });
-  after(() => stack.close());
+  // vm-started: 600 s × 0.01 = 6 s of real time after power-on for the worker (the emulated guest, which
+  // applies the same limits in simulated time, still has room for its own 5 simulated seconds).
+  const suite = tenantStackHooks({ speed: 1000, phaseTimeoutScale: 0.01 });
 
   /** The simulator's VM of the cluster's recorded bootstrap vApp, once the worker powered it on. */
   const bootstrapVmOf = async (id: string): Promise<SimVm> => {
     for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
-      const cluster = await readCluster(stack, id);
+      const cluster = await readCluster(suite.stack, id);
       const vApp = cluster?.status.resources?.find(
         (resource) => resource.purpose === 'bootstrap-vm' && resource.id.startsWith('urn:vcloud:vapp:'),
       );
       if (vApp) {
-        const state = (await stack.admin.state()) as unknown as {
+        const state = (await suite.stack.admin.state()) as unknown as {
           slices: { vApps: { vms: Record<string, SimVm> } };
         };
         const vm = Object.values(state.slices.vApps.vms).find((candidate) => candidate.vAppId === vApp.id);
@@ -56,8 +46,17 @@ describe('the bootstrap VM gets its cloud-init through ExtraConfig', () => {
     throw new Error(`cluster ${id}: no powered-on bootstrap VM`);
   };
 
+  /** Deletes a cluster whose bootstrap is still running (`force=true`) and waits until it is gone. */
+  const forceDelete = async (id: string) => {
+    const removed = await suite.acme.user.delete(`/api/cse/v1/clusters/${id}?force=true`, {
+      accept: 'application/json',
+    });
+    assert.equal(removed.status, 202, removed.text);
+    await waitForPhase(suite.stack, id, ['Gone']);
+  };
+
   it('sets guestinfo.userdata (base64 #cloud-config) and its encoding in ExtraConfig, not as an OVF property', async () => {
-    const response = await createCluster(acme, clusterRequest(acme, 'ud-extra-config'));
+    const response = await createCluster(suite.acme, clusterRequest(suite.acme, 'ud-extra-config'));
     assert.equal(response.status, 202, response.text);
     const vm = await bootstrapVmOf(response.body.id);
     const extraConfig = new Map((vm.extraConfig ?? []).map((entry) => [entry.key, entry.value]));
@@ -69,22 +68,18 @@ describe('the bootstrap VM gets its cloud-init through ExtraConfig', () => {
     assert.ok(!properties.includes('guestinfo.userdata'), 'no guestinfo OVF property');
     // The guest read it: the bootstrap reports its first phase.
     for (const deadline = Date.now() + 30_000; ;) {
-      const cluster = await readCluster(stack, response.body.id);
+      const cluster = await readCluster(suite.stack, response.body.id);
       if (cluster?.status.bootstrap?.phase) break;
       assert.ok(Date.now() < deadline, `no bootstrap report: ${JSON.stringify(cluster?.status ?? null)}`);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
-    const removed = await acme.user.delete(`/api/cse/v1/clusters/${response.body.id}?force=true`, {
-      accept: 'application/json',
-    });
-    assert.equal(removed.status, 202, removed.text);
-    await waitForPhase(stack, response.body.id, ['Gone']);
+    await forceDelete(response.body.id);
   });
 
   it('a step that stopped after creating the vApp sets the user data before it powers the VM on', async () => {
     // The first pass creates the vApp powered off, then cannot write ExtraConfig (VCD busy beyond the client's
     // retries); a later pass finds the recorded vApp powered off and must set the user data before power-on.
-    await stack.admin.setFaults([
+    await suite.stack.admin.setFaults([
       {
         method: 'PUT',
         path: '/api/vApp/{vm}/virtualHardwareSection',
@@ -93,10 +88,10 @@ describe('the bootstrap VM gets its cloud-init through ExtraConfig', () => {
       },
     ]);
     try {
-      const response = await createCluster(acme, clusterRequest(acme, 'ud-resumed'));
+      const response = await createCluster(suite.acme, clusterRequest(suite.acme, 'ud-resumed'));
       assert.equal(response.status, 202, response.text);
       for (const deadline = Date.now() + 30_000; ;) {
-        const cluster = await readCluster(stack, response.body.id);
+        const cluster = await readCluster(suite.stack, response.body.id);
         if (cluster?.status.bootstrap?.phase) {
           const retried = cluster.status.events?.find((event) => event.reason === 'Retrying');
           assert.match(retried?.message ?? '', /bootstrap-vm/);
@@ -106,29 +101,25 @@ describe('the bootstrap VM gets its cloud-init through ExtraConfig', () => {
         assert.ok(Date.now() < deadline, `no bootstrap report: ${JSON.stringify(cluster?.status ?? null)}`);
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
-      const removed = await acme.user.delete(`/api/cse/v1/clusters/${response.body.id}?force=true`, {
-        accept: 'application/json',
-      });
-      assert.equal(removed.status, 202, removed.text);
-      await waitForPhase(stack, response.body.id, ['Gone']);
+      await forceDelete(response.body.id);
     } finally {
-      await stack.admin.clearFaults();
+      await suite.stack.admin.clearFaults();
     }
   });
 
   it('a guest that never reads its user data never reports vm-started: the cluster fails naming the phase', async () => {
-    await stack.admin.setFaults([{ guestinfoUnread: true, remaining: 1 }]);
+    await suite.stack.admin.setFaults([{ guestinfoUnread: true, remaining: 1 }]);
     try {
-      const response = await createCluster(acme, clusterRequest(acme, 'ud-unread'));
+      const response = await createCluster(suite.acme, clusterRequest(suite.acme, 'ud-unread'));
       assert.equal(response.status, 202, response.text);
-      const failed = (await waitForPhase(stack, response.body.id, ['Failed', 'Ready']))!;
+      const failed = (await waitForPhase(suite.stack, response.body.id, ['Failed', 'Ready']))!;
       assert.equal(failed.phase, 'Failed', JSON.stringify(failed.status.events));
       assert.equal(failed.status.bootstrap?.phase, undefined, 'nothing was reported');
       const timeout = failed.status.events?.find((event) => event.reason === 'BootstrapPhaseTimeout');
       assert.match(timeout?.message ?? '', /did not report phase vm-started within 6 s/);
       assert.match(failed.status.message ?? '', /vm-started/);
     } finally {
-      await stack.admin.clearFaults();
+      await suite.stack.admin.clearFaults();
     }
   });
 });

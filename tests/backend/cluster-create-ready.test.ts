@@ -4,36 +4,29 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { KubeClient, rolledOut } from '../../backend/kube/client.ts';
 import {
   clusterRequest,
   createCluster,
   infrastructure,
-  startClusterStack,
-  tenant,
+  tenantStackHooks,
   waitForPhase,
-  type ClusterStack,
-  type Tenant,
 } from './cluster-fixtures.ts';
 
 const run = promisify(execFile);
 
 describe('a cluster created through /api/cse/v1 becomes Ready and deletes without leftovers', () => {
-  let stack: ClusterStack;
-  let acme: Tenant;
+  const suite = tenantStackHooks();
   let before0: Record<string, unknown>;
   let id: string;
 
   before(async () => {
-    stack = await startClusterStack();
-    acme = await tenant(stack);
-    before0 = infrastructure(await stack.admin.state());
+    before0 = infrastructure(await suite.stack.admin.state());
   });
-  after(() => stack.close());
 
   it('accepts the create with 202, the id and a Location', async () => {
-    const response = await createCluster(acme, clusterRequest(acme, 'demo'));
+    const response = await createCluster(suite.acme, clusterRequest(suite.acme, 'demo'));
     assert.equal(response.status, 202, response.text);
     id = response.body.id;
     assert.match(id, /^urn:vcloud:entity:cseoss:k8scluster:/);
@@ -41,7 +34,7 @@ describe('a cluster created through /api/cse/v1 becomes Ready and deletes withou
   });
 
   it('reaches Ready with endpoints, versions and node pools', async () => {
-    const cluster = (await waitForPhase(stack, id, ['Ready', 'Failed']))!;
+    const cluster = (await waitForPhase(suite.stack, id, ['Ready', 'Failed']))!;
     assert.equal(cluster.phase, 'Ready', JSON.stringify(cluster.status.events, null, 1));
     assert.equal(cluster.status.endpoints?.controlPlane?.port, 6443);
     assert.ok(cluster.status.endpoints?.ingress?.host);
@@ -66,14 +59,15 @@ describe('a cluster created through /api/cse/v1 becomes Ready and deletes withou
       'virtualService',
       'virtualService',
     ]);
-    const world = infrastructure(await stack.admin.state()) as { vApps: string[] };
+    const world = infrastructure(await suite.stack.admin.state()) as { vApps: string[] };
     assert.ok(!world.vApps.some((name) => name.startsWith('cse-bootstrap-')), 'the bootstrap VM is gone');
   });
 
   it('hands out a kubeconfig that kubectl uses to list the nodes, and records the download', async () => {
-    const response = await acme.user.get<{ kubeconfig: string }>(`/api/cse/v1/clusters/${id}/kubeconfig`, {
-      accept: 'application/json',
-    });
+    const response = await suite.acme.user.get<{ kubeconfig: string }>(
+      `/api/cse/v1/clusters/${id}/kubeconfig`,
+      { accept: 'application/json' },
+    );
     assert.equal(response.status, 200, response.text);
     const dir = await mkdtemp(join(tmpdir(), 'cse-kubeconfig-'));
     const file = join(dir, 'kubeconfig');
@@ -82,20 +76,19 @@ describe('a cluster created through /api/cse/v1 becomes Ready and deletes withou
       timeout: 20_000,
     });
     assert.equal(stdout.trim().split('\n').length, 3, stdout);
-    const events = await acme.user.get<{ values: Array<{ reason: string }> }>(
+    const events = await suite.acme.user.get<{ values: Array<{ reason: string }> }>(
       `/api/cse/v1/clusters/${id}/events`,
-      {
-        accept: 'application/json',
-      },
+      { accept: 'application/json' },
     );
     assert.ok(events.body.values.some((event) => event.reason === 'KubeconfigDownloaded'));
     assert.ok(events.body.values.some((event) => event.reason === 'ClusterReady'));
   });
 
   it('runs Contour: the certgen Job completed, contour and envoy are ready, Envoy has node ports', async () => {
-    const response = await acme.user.get<{ kubeconfig: string }>(`/api/cse/v1/clusters/${id}/kubeconfig`, {
-      accept: 'application/json',
-    });
+    const response = await suite.acme.user.get<{ kubeconfig: string }>(
+      `/api/cse/v1/clusters/${id}/kubeconfig`,
+      { accept: 'application/json' },
+    );
     const kube = new KubeClient(response.body.kubeconfig);
     for (const [apiVersion, kind, name] of [
       ['apps/v1', 'Deployment', 'contour'],
@@ -114,7 +107,7 @@ describe('a cluster created through /api/cse/v1 becomes Ready and deletes withou
   });
 
   it('exposes ingress through ALB virtual services on 80 and 443 that are UP', async () => {
-    const state = (await stack.admin.state()) as unknown as {
+    const state = (await suite.stack.admin.state()) as unknown as {
       slices: {
         loadBalancer: {
           virtualServices: Record<
@@ -128,7 +121,7 @@ describe('a cluster created through /api/cse/v1 becomes Ready and deletes withou
       vs.name.startsWith('ingress-vs-envoy-'),
     );
     assert.deepEqual(services.map((vs) => vs.servicePorts[0]!.portStart).sort(), [443, 80]);
-    const vcdView = await stack.vcd
+    const vcdView = await suite.stack.vcd
       .withTenant(undefined)
       .get<{ values: Array<{ name: string; healthStatus?: string }> }>(
         `/cloudapi/1.0.0/loadBalancer/virtualServices/${encodeURIComponent(Object.keys(state.slices.loadBalancer.virtualServices).find((key) => state.slices.loadBalancer.virtualServices[key]!.name.endsWith('-http'))!)}`,
@@ -137,9 +130,11 @@ describe('a cluster created through /api/cse/v1 becomes Ready and deletes withou
   });
 
   it('deletes the cluster and leaves the world as it was before the create', async () => {
-    const response = await acme.user.delete(`/api/cse/v1/clusters/${id}`, { accept: 'application/json' });
+    const response = await suite.acme.user.delete(`/api/cse/v1/clusters/${id}`, {
+      accept: 'application/json',
+    });
     assert.equal(response.status, 202, response.text);
-    await waitForPhase(stack, id, ['Gone']);
-    assert.deepEqual(infrastructure(await stack.admin.state()), before0);
+    await waitForPhase(suite.stack, id, ['Gone']);
+    assert.deepEqual(infrastructure(await suite.stack.admin.state()), before0);
   });
 });

@@ -3,6 +3,7 @@
  * real `cse worker` process for crash tests) configured with the simulator's Contour mirror, tenant users with API
  * tokens, and helpers to create clusters through `/api/cse/v1` and watch their status from outside.
  */
+import { after, before } from 'node:test';
 import amqp from 'amqplib';
 import { deadLetterNames } from '../../backend/bus/amqp.ts';
 import { workerConfigSchema, type WorkerConfig } from '../../backend/config/schema.ts';
@@ -131,6 +132,26 @@ export async function tenant(stack: ClusterStack, org = 'acme'): Promise<Tenant>
   );
   const template = records.body.record.find((record) => record.name.includes('kube-v1.28.11'))!.name;
   return { user, apiToken, org, template };
+}
+
+/** A suite's cluster stack and its acme tenant, set by the suite's `before` hook (read them inside tests). */
+export interface TenantStack {
+  stack: ClusterStack;
+  acme: Tenant;
+}
+
+/**
+ * Registers the enclosing suite's hooks: before it, a cluster stack (`startClusterStack(options)`) and the acme
+ * tenant; after it, the stack closed. Answers the object the hook fills.
+ */
+export function tenantStackHooks(options: ClusterStackOptions = {}): TenantStack {
+  const suite = {} as Partial<TenantStack>;
+  before(async () => {
+    suite.stack = await startClusterStack(options);
+    suite.acme = await tenant(suite.stack);
+  });
+  after(() => suite.stack?.close());
+  return suite as TenantStack;
 }
 
 export function clusterRequest(who: Tenant, name: string, overrides: Record<string, unknown> = {}) {

@@ -1,17 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { nodeStatuses, poolOfNode, vmIdOfProvider } from '../../backend/clusters/node-status.ts';
 import type { ClusterNodeStatus } from '../../backend/clusters/spec.ts';
 import type { NodeSummary } from '../../backend/kube/client.ts';
-import {
-  clusterRequest,
-  createCluster,
-  startClusterStack,
-  tenant,
-  waitForPhase,
-  type ClusterStack,
-  type Tenant,
-} from './cluster-fixtures.ts';
+import { clusterRequest, createCluster, tenantStackHooks, waitForPhase } from './cluster-fixtures.ts';
 
 const uuid = '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9';
 
@@ -66,30 +58,23 @@ describe('the per-node status of a cluster', () => {
 });
 
 describe('GET /api/cse/v1/clusters/{id} reports each node of a Ready cluster', () => {
-  let stack: ClusterStack;
-  let acme: Tenant;
+  const suite = tenantStackHooks();
   let id: string;
 
-  before(async () => {
-    stack = await startClusterStack();
-    acme = await tenant(stack);
-  });
-  after(() => stack.close());
-
   it('has the nodes of every pool with role, pool, address, readiness, version and VM', async () => {
-    const body = clusterRequest(acme, 'nodes', {
+    const body = clusterRequest(suite.acme, 'nodes', {
       workerPools: [
         { name: 'web', count: 2, diskGiB: 20, sizingPolicy: 'TKG small' },
         { name: 'web-large', count: 1, diskGiB: 20, sizingPolicy: 'TKG small' },
       ],
     });
-    const created = await createCluster(acme, body);
+    const created = await createCluster(suite.acme, body);
     assert.equal(created.status, 202, created.text);
     id = created.body.id;
-    const ready = await waitForPhase(stack, id, ['Ready', 'Failed']);
+    const ready = await waitForPhase(suite.stack, id, ['Ready', 'Failed']);
     assert.equal(ready?.phase, 'Ready', JSON.stringify(ready?.status.events));
 
-    const response = await acme.user.get<{ status: { nodes?: ClusterNodeStatus[] } }>(
+    const response = await suite.acme.user.get<{ status: { nodes?: ClusterNodeStatus[] } }>(
       `/api/cse/v1/clusters/${id}`,
       { accept: 'application/json' },
     );
@@ -104,7 +89,7 @@ describe('GET /api/cse/v1/clusters/{id} reports each node of a Ready cluster', (
         ['worker', 'web-large'],
       ],
     );
-    const state = (await stack.admin.state()) as unknown as {
+    const state = (await suite.stack.admin.state()) as unknown as {
       slices: { vApps: { vms: Record<string, { name: string; vAppId: string }> } };
     };
     const vms = state.slices.vApps.vms;
@@ -119,7 +104,7 @@ describe('GET /api/cse/v1/clusters/{id} reports each node of a Ready cluster', (
   });
 
   it('describes status.nodes in the OpenAPI document', async () => {
-    const response = await acme.user.get<{ components: { schemas: Record<string, unknown> } }>(
+    const response = await suite.acme.user.get<{ components: { schemas: Record<string, unknown> } }>(
       '/api/cse/v1/openapi.json',
       { accept: 'application/json' },
     );

@@ -5,9 +5,9 @@
  * provider's mirror (clusterctl's `{basepath}/{provider-label}/{version}/{file}` layout), it succeeds.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { stringify } from 'yaml';
-import { runBootstrap, startBootstrapWorld, type BootstrapWorld, type Report } from './bootstrap-fixtures.ts';
+import { bootstrapWorldHooks, runBootstrap, type Report } from './bootstrap-fixtures.ts';
 
 const MIRROR = 'https://mirror.site.example/cse';
 const REPOSITORY = '/opt/cse/clusterctl-repository';
@@ -71,12 +71,7 @@ const mirroredTools = {
 };
 
 describe('bootstrap on an air-gapped site', () => {
-  let world: BootstrapWorld;
-
-  before(async () => {
-    world = await startBootstrapWorld({ simulator: { airGapped: true }, kubernetes: 'v1.28' });
-  });
-  after(() => world?.stop());
+  const world = bootstrapWorldHooks({ simulator: { airGapped: true }, kubernetes: 'v1.28' });
 
   /** Runs a bootstrap with these clusterctl settings; answers its reports once the VM ended, which reached `phase`. */
   const reportsUntil = async (

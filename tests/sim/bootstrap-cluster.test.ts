@@ -14,20 +14,19 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { VcdPage, VcdTask } from '../helpers/vcd.ts';
 import {
+  bootstrapWorldHooks,
   controlPlaneLoadBalancer,
   kubeGet,
   phases,
   runBootstrap,
-  startBootstrapWorld,
   type AlbFixture,
-  type BootstrapWorld,
 } from './bootstrap-fixtures.ts';
 import { byName, eventually, ipOf, queryRecords, type VAppBody } from './support/infra.ts';
 
 const run = promisify(execFile);
 
 describe('emulated bootstrap and CAPVCD: create, kubectl, day-2 resize, delete', () => {
-  let world: BootstrapWorld;
+  const world = bootstrapWorldHooks();
   let alb: AlbFixture;
   let dir: string;
   let kubeconfigFile: string;
@@ -57,7 +56,6 @@ describe('emulated bootstrap and CAPVCD: create, kubectl, day-2 resize, delete',
       .sort();
 
   before(async () => {
-    world = await startBootstrapWorld();
     alb = await controlPlaneLoadBalancer(
       world.author,
       network,
@@ -69,7 +67,6 @@ describe('emulated bootstrap and CAPVCD: create, kubectl, day-2 resize, delete',
     usedBefore = await usedIps();
   });
   after(async () => {
-    await world?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 

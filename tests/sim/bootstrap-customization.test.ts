@@ -4,26 +4,16 @@
  * `/sim/state`, and nothing is reported.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import {
-  bootstrapCloudInit,
-  bootstrapVm,
-  startBootstrapWorld,
-  type BootstrapWorld,
-} from './bootstrap-fixtures.ts';
+import { describe, it } from 'node:test';
+import { bootstrapCloudInit, bootstrapVm, bootstrapWorldHooks } from './bootstrap-fixtures.ts';
 import { eventually, extraConfigOf, type VmBody } from './support/infra.ts';
 
 const statusKey = 'guestinfo.post_customization_script_execution_status';
 const reasonKey = 'guestinfo.post_customization_script_execution_failure_reason';
 
 describe('bootstrap cloud-init a guest cannot use fails guest customisation', () => {
-  let world: BootstrapWorld;
+  const world = bootstrapWorldHooks();
   let counter = 0;
-
-  before(async () => {
-    world = await startBootstrapWorld();
-  });
-  after(() => world?.stop());
 
   const guestinfo = async (vm: VmBody, key: string) => (await extraConfigOf(world.author, vm.href))[key];
 

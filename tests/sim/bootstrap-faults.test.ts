@@ -5,22 +5,18 @@
  * and a refused secret stops the reports.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import { SimAdmin } from '../helpers/vcd.ts';
-import { runBootstrap, startBootstrapWorld, type BootstrapWorld, type Report } from './bootstrap-fixtures.ts';
+import { bootstrapWorldHooks, runBootstrap, type Report } from './bootstrap-fixtures.ts';
 import { queryRecords } from './support/infra.ts';
 
 describe('bootstrap phase faults, hangs and CAPVCD errors', () => {
-  let world: BootstrapWorld;
+  const world = bootstrapWorldHooks();
 
-  before(async () => {
-    world = await startBootstrapWorld();
-  });
   beforeEach(async () => {
     const cleared = await fetch(`${world.sim.url}/sim/faults`, { method: 'DELETE' });
     assert.ok(cleared.status < 300);
   });
-  after(() => world?.stop());
 
   const addFault = async (rule: Record<string, unknown>) => {
     const response = await fetch(`${world.sim.url}/sim/faults`, {

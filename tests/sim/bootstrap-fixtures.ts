@@ -3,12 +3,13 @@
  * backend/): a cloud-init and a Cluster API manifest shaped like the worker's, the owner's API token,
  * the control-plane pool and virtual service the worker would have made, and a report endpoint: an
  * API extension for `/api/cse/.*` served by a small consumer on the simulator's MQTT bus. The world
- * these tests start from (`startBootstrapWorld`) and one bootstrap run end to end (`runBootstrap`)
+ * these tests start from (`bootstrapWorldHooks`) and one bootstrap run end to end (`runBootstrap`)
  * put them together.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:https';
+import { after, before } from 'node:test';
 import mqtt, { type MqttClient } from 'mqtt';
 import { parse, stringify } from 'yaml';
 import { addonArtifacts } from '../../sim/infra/artifacts/addons.ts';
@@ -646,6 +647,19 @@ export async function startBootstrapWorld(options: BootstrapWorldOptions = {}): 
   }
 }
 
+/**
+ * Registers the enclosing suite's hooks: before it, `startBootstrapWorld(options)`; after it, `stop()`. Answers the
+ * world the hook fills (read it inside tests).
+ */
+export function bootstrapWorldHooks(options: BootstrapWorldOptions = {}): BootstrapWorld {
+  const world = {} as Partial<BootstrapWorld>;
+  before(async () => {
+    Object.assign(world, await startBootstrapWorld(options));
+  });
+  after(() => world.stop?.());
+  return world as BootstrapWorld;
+}
+
 export interface BootstrapRun {
   clusterName: string;
   /** A new cluster id by default. */
@@ -728,16 +742,13 @@ export interface BootstrapView {
   message: string;
 }
 
-export async function bootstrapViewOf(
-  sim: { url: string },
-  clusterId: string,
-): Promise<BootstrapView | undefined> {
+async function bootstrapViewOf(sim: { url: string }, clusterId: string): Promise<BootstrapView | undefined> {
   const view = (await (await fetch(`${sim.url}/sim/bootstraps`)).json()) as { bootstraps: BootstrapView[] };
   return view.bootstraps.find((bootstrap) => bootstrap.clusterId === clusterId);
 }
 
 /** Waits until the emulated VM ended (its last report answered, so nothing is in flight); answers its view. */
-export async function bootstrapEnded(world: BootstrapParts, clusterId: string): Promise<BootstrapView> {
+async function bootstrapEnded(world: BootstrapParts, clusterId: string): Promise<BootstrapView> {
   let last: BootstrapView | undefined;
   return eventually(async () => {
     last = await bootstrapViewOf(world.sim, clusterId);

@@ -5,19 +5,14 @@
  * bootstrap fails at the phase that waits for the control plane, with that reason.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { runBootstrap, startBootstrapWorld, type BootstrapWorld, type Report } from './bootstrap-fixtures.ts';
+import { describe, it } from 'node:test';
+import { bootstrapWorldHooks, runBootstrap, type Report } from './bootstrap-fixtures.ts';
 
 describe('kubeadm pulls only the image tags the TKG registry has', () => {
   /** The tenant network behind the edge gateway with uplink addresses for the control-plane VIPs. */
   const network = 'acme-k8s-net-uplink';
-  let world: BootstrapWorld;
+  const world = bootstrapWorldHooks({ kubernetes: 'v1.28.11' });
   let vips = 15;
-
-  before(async () => {
-    world = await startBootstrapWorld({ kubernetes: 'v1.28.11' });
-  });
-  after(() => world?.stop());
 
   /** Runs a bootstrap of a one-node cluster with these image tags; answers its reports once it ended. */
   const bootstrapWith = async (

@@ -6,13 +6,12 @@
  * and its `nodes-ready` wait fails, naming what is missing, while they are not there.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   addonSettings,
+  bootstrapWorldHooks,
   kubeGet,
   runBootstrap,
-  startBootstrapWorld,
-  type BootstrapWorld,
   type Report,
 } from './bootstrap-fixtures.ts';
 
@@ -26,13 +25,8 @@ const NETWORK = 'acme-k8s-net-uplink';
 const UNINITIALIZED = 'node.cloudprovider.kubernetes.io/uninitialized';
 
 describe('bootstrap: nodes wait for the CNI and the CPI', () => {
-  let world: BootstrapWorld;
+  const world = bootstrapWorldHooks({ kubernetes: 'v1.28' });
   let vip = 20;
-
-  before(async () => {
-    world = await startBootstrapWorld({ kubernetes: 'v1.28' });
-  });
-  after(() => world?.stop());
 
   /** Runs a whole bootstrap; answers its reports once the VM ended (nothing in flight). */
   const bootstrap = async (

@@ -7,13 +7,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { SimAdmin } from '../helpers/vcd.ts';
 import {
   bootstrapCloudInit,
   bootstrapVm,
-  startBootstrapWorld,
-  type BootstrapWorld,
+  bootstrapWorldHooks,
   type UserdataPlacement,
 } from './bootstrap-fixtures.ts';
 import { createVApp, eventually, powerOn, setExtraConfig, type VmBody } from './support/infra.ts';
@@ -24,13 +23,8 @@ interface BootstrapsView {
 }
 
 describe('the bootstrap VM reads its user data only where cloud-init does', () => {
-  let world: BootstrapWorld;
+  const world = bootstrapWorldHooks();
   let counter = 0;
-
-  before(async () => {
-    world = await startBootstrapWorld();
-  });
-  after(() => world?.stop());
 
   /** A cloud-init shaped like the worker's, for a fresh cluster id the endpoint accepts reports of. */
   const cloudInit = () => {
