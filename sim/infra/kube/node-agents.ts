@@ -62,20 +62,25 @@ function readyPods(objects: ClusterObjects, labels: Record<string, string>): Kub
     .filter((pod) => hasLabels(pod, labels) && isPodReady(pod));
 }
 
-/** A CNI agent runs on the node (its network is configured). */
-export function networkReadyOn(objects: ClusterObjects, nodeName: string): boolean {
-  return readyPods(objects, CNI_AGENT_LABELS).some((pod) => objectAt(pod, 'spec')['nodeName'] === nodeName);
+/**
+ * Names of the nodes a Ready CNI agent runs on (their network is configured). Read once per pass over the nodes:
+ * listing the pods copies every pod, so asking per node made a pass quadratic in a cluster's size.
+ */
+export function nodesWithNetwork(objects: ClusterObjects): ReadonlySet<string> {
+  return new Set(
+    readyPods(objects, CNI_AGENT_LABELS).map((pod) => String(objectAt(pod, 'spec')['nodeName'])),
+  );
 }
 
-/** The Ready condition the kubelet posts for the node now. */
+/** The Ready condition the kubelet posts for the node now; `withNetwork` from `nodesWithNetwork` of this pass. */
 export function kubeletReadyCondition(
-  objects: ClusterObjects,
   nodeName: string,
   facts: NodeFacts | undefined,
+  withNetwork: ReadonlySet<string>,
 ): { ready: boolean; reason: string; message: string } {
   if (facts && !facts.kubeletReady)
     return { ready: false, reason: 'KubeletNotReady', message: 'Kubelet stopped posting node status.' };
-  if (facts?.cniRequired && !networkReadyOn(objects, nodeName))
+  if (facts?.cniRequired && !withNetwork.has(nodeName))
     return { ready: false, reason: 'KubeletNotReady', message: NETWORK_NOT_READY_MESSAGE };
   return { ready: true, reason: 'KubeletReady', message: 'kubelet is posting ready status' };
 }
@@ -88,11 +93,12 @@ export function reconcileNodeAgents(objects: ClusterObjects, now: number): void 
   const nodes = objects.typeOf('v1', 'Node');
   const facts = nodeFactsOf(objects);
   const cpiRunning = readyPods(objects, CPI_LABELS).length > 0;
+  const withNetwork = nodesWithNetwork(objects);
   for (const node of objects.list(nodes)) {
     const name = node.metadata.name!;
     const fact = facts.get(name);
     if (!fact) continue;
-    const wanted = kubeletReadyCondition(objects, name, fact);
+    const wanted = kubeletReadyCondition(name, fact, withNetwork);
     const status = objectAt(node, 'status');
     const conditions = (status['conditions'] ?? []) as Array<Record<string, unknown>>;
     const current = conditions.find((condition) => condition['type'] === 'Ready');

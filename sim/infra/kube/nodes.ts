@@ -3,7 +3,13 @@ import type { ClusterObjects } from './cluster-objects.ts';
 import type { KubeObject } from './objects.ts';
 import { ownerReferenceTo, timestamp } from './objects.ts';
 import type { Taint } from './scheduling.ts';
-import { kubeletReadyCondition, nodeFactsOf, UNINITIALIZED_TAINT, type NodeFacts } from './node-agents.ts';
+import {
+  kubeletReadyCondition,
+  nodeFactsOf,
+  nodesWithNetwork,
+  UNINITIALIZED_TAINT,
+  type NodeFacts,
+} from './node-agents.ts';
 
 /** A node of the emulated cluster, as the caller (the emulated CAPVCD) describes it. */
 export interface KubeNodeSpec {
@@ -163,8 +169,9 @@ export function syncNodes(
       if ((pod['spec'] as { nodeName?: string } | undefined)?.nodeName === node.metadata.name)
         objects.delete(pods, pod.metadata.namespace!, pod.metadata.name!);
   }
+  const withNetwork = nodesWithNetwork(objects);
   specs.forEach((spec, index) => {
-    const readyCondition = kubeletReadyCondition(objects, spec.name, facts.get(spec.name));
+    const readyCondition = kubeletReadyCondition(spec.name, facts.get(spec.name), withNetwork);
     const desired = nodeObject(spec, index, kubernetesVersion, time, readyCondition);
     const existing = objects.find(nodes, '', spec.name);
     let node: KubeObject;
