@@ -56,20 +56,23 @@ export function nodeFactsOf(objects: ClusterObjects): Map<string, NodeFacts> {
 const hasLabels = (object: KubeObject, labels: Record<string, string>) =>
   Object.entries(labels).every(([key, value]) => object.metadata.labels?.[key] === value);
 
-function readyPods(objects: ClusterObjects, labels: Record<string, string>): KubeObject[] {
-  return objects
-    .list(objects.typeOf('v1', 'Pod'), 'kube-system')
-    .filter((pod) => hasLabels(pod, labels) && isPodReady(pod));
-}
+/** Ready pods of `kube-system`: listing copies every pod, so a pass reads them once and filters by labels. */
+const readySystemPods = (objects: ClusterObjects): KubeObject[] =>
+  objects.list(objects.typeOf('v1', 'Pod'), 'kube-system').filter(isPodReady);
+
+const networkedNodes = (readyPods: KubeObject[]): ReadonlySet<string> =>
+  new Set(
+    readyPods
+      .filter((pod) => hasLabels(pod, CNI_AGENT_LABELS))
+      .map((pod) => String(objectAt(pod, 'spec')['nodeName'])),
+  );
 
 /**
  * Names of the nodes a Ready CNI agent runs on (their network is configured). Read once per pass over the nodes:
  * listing the pods copies every pod, so asking per node made a pass quadratic in a cluster's size.
  */
 export function nodesWithNetwork(objects: ClusterObjects): ReadonlySet<string> {
-  return new Set(
-    readyPods(objects, CNI_AGENT_LABELS).map((pod) => String(objectAt(pod, 'spec')['nodeName'])),
-  );
+  return networkedNodes(readySystemPods(objects));
 }
 
 /** The Ready condition the kubelet posts for the node now; `withNetwork` from `nodesWithNetwork` of this pass. */
@@ -92,8 +95,10 @@ export function kubeletReadyCondition(
 export function reconcileNodeAgents(objects: ClusterObjects, now: number): void {
   const nodes = objects.typeOf('v1', 'Node');
   const facts = nodeFactsOf(objects);
-  const cpiRunning = readyPods(objects, CPI_LABELS).length > 0;
-  const withNetwork = nodesWithNetwork(objects);
+  if (facts.size === 0) return; // no node the emulated CAPVCD registered: nothing to decide, no pod to read
+  const readyPods = readySystemPods(objects);
+  const cpiRunning = readyPods.some((pod) => hasLabels(pod, CPI_LABELS));
+  const withNetwork = networkedNodes(readyPods);
   for (const node of objects.list(nodes)) {
     const name = node.metadata.name!;
     const fact = facts.get(name);
