@@ -66,6 +66,15 @@ function httpStatusOf(code: unknown): number | undefined {
     : undefined;
 }
 
+/** The error a behaviour answers (a noop's `returnError`, an MQTT task update's `error`) as a VCD error. */
+function behaviorError(error: Record<string, unknown> | undefined, fallbackMessage: string): VcdHttpError {
+  return new VcdHttpError(
+    httpStatusOf(error?.['majorErrorCode']) ?? 500,
+    typeof error?.['minorErrorCode'] === 'string' ? error['minorErrorCode'] : 'INTERNAL_SERVER_ERROR',
+    typeof error?.['message'] === 'string' ? error['message'] : fallbackMessage,
+  );
+}
+
 /**
  * A `noop` behaviour with this id answers the entity with its secure fields in clear, as `{entity: …}`: CSE 4.2
  * defines `getFullEntity` so (terraform-provider-vcd `examples/container-service-extension/v4.2/install/step1/
@@ -118,14 +127,7 @@ export class BehaviorInvoker {
       case 'noop': {
         const returnError = properties['returnError'];
         if (returnError && typeof returnError === 'object' && !Array.isArray(returnError)) {
-          const error = returnError as Record<string, JsonValue>;
-          throw new VcdHttpError(
-            httpStatusOf(error['majorErrorCode']) ?? 500,
-            typeof error['minorErrorCode'] === 'string' ? error['minorErrorCode'] : 'INTERNAL_SERVER_ERROR',
-            typeof error['message'] === 'string'
-              ? error['message']
-              : `Behavior ${input.behavior.name} failed.`,
-          );
+          throw behaviorError(returnError, `Behavior ${input.behavior.name} failed.`);
         }
         if (execution.id === fullEntityBehaviourId && properties['returnValue'] === undefined) {
           return JSON.stringify({ entity: input.entity.entity });
@@ -281,13 +283,7 @@ export class BehaviorInvoker {
         pending.succeed(result?.resultContent ?? null);
         return true;
       case 'error':
-        pending.failWith(
-          new VcdHttpError(
-            httpStatusOf(error?.['majorErrorCode']) ?? 500,
-            typeof error?.['minorErrorCode'] === 'string' ? error['minorErrorCode'] : 'INTERNAL_SERVER_ERROR',
-            typeof error?.['message'] === 'string' ? error['message'] : 'The behavior failed.',
-          ),
-        );
+        pending.failWith(behaviorError(error, 'The behavior failed.'));
         return true;
       case 'aborted':
         this.ctx.tasks.cancel(pending.task);
