@@ -22,7 +22,7 @@ function assertField(field: string): void {
 }
 
 /** A value as VCD reads it: `( ) ; ,` escaped with a backslash, everything else (`*` included) as is. */
-export function escapeFiqlValue(value: string | number | boolean): string {
+function escapeFiqlValue(value: string | number | boolean): string {
   return String(value).replace(/[();,]/g, (char) => `\\${char}`);
 }
 
