@@ -15,7 +15,7 @@ import cseInterfaceBehavioursJson from './cse42/cse-interface-behaviours.json' w
 import cseInterfaceJson from './cse42/cse-interface.json' with { type: 'json' };
 import vcdKeConfigInterfaceJson from './cse42/vcdke-config-interface.json' with { type: 'json' };
 import vcdKeConfigTypeJson from './cse42/vcdke-config-type.json' with { type: 'json' };
-import type { EntityTypeDefinition, RdeInterfaceDefinition } from './index.ts';
+import { interfaceId, typeId, type EntityTypeDefinition, type RdeInterfaceDefinition } from './index.ts';
 
 export interface NoopBehaviourDefinition {
   name: string;
@@ -28,10 +28,6 @@ export const cseInterface: RdeInterfaceDefinition = cseInterfaceJson;
 export const cseInterfaceBehaviours = cseInterfaceBehavioursJson as NoopBehaviourDefinition[];
 export const vcdKeConfigType = vcdKeConfigTypeJson as EntityTypeDefinition;
 export const vcdKeConfigInterface: RdeInterfaceDefinition = vcdKeConfigInterfaceJson;
-
-const typeId = (type: EntityTypeDefinition) => `urn:vcloud:type:${type.vendor}:${type.nss}:${type.version}`;
-const interfaceId = (definition: RdeInterfaceDefinition) =>
-  `urn:vcloud:interface:${definition.vendor}:${definition.nss}:${definition.version}`;
 
 export const CAPVCD_CLUSTER_TYPE_ID = typeId(capvcdClusterType);
 export const CSE_INTERFACE_ID = interfaceId(cseInterface);

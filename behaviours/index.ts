@@ -46,6 +46,13 @@ export interface BehaviourAccessDefinition {
   accessLevelId: `urn:vcloud:accessLevel:${'ReadOnly' | 'ReadWrite' | 'FullControl'}`;
 }
 
+/** An interface's id in VCD: `urn:vcloud:interface:<vendor>:<nss>:<version>`. */
+export const interfaceId = (definition: RdeInterfaceDefinition) =>
+  `urn:vcloud:interface:${definition.vendor}:${definition.nss}:${definition.version}`;
+/** A type's id in VCD: `urn:vcloud:type:<vendor>:<nss>:<version>`. */
+export const typeId = (definition: EntityTypeDefinition) =>
+  `urn:vcloud:type:${definition.vendor}:${definition.nss}:${definition.version}`;
+
 export const clusterInterface: RdeInterfaceDefinition = interfaceJson;
 export const clusterEntityType = entityTypeJson as EntityTypeDefinition;
 export const clusterBehaviours = behavioursJson as MqttBehaviourDefinition[];
@@ -54,8 +61,8 @@ export const clusterBehaviourAccess = behaviourAccessJson as BehaviourAccessDefi
 export const CLUSTER_VENDOR = clusterEntityType.vendor;
 export const CLUSTER_NSS = clusterEntityType.nss;
 export const CLUSTER_TYPE_VERSION = clusterEntityType.version;
-export const CLUSTER_INTERFACE_ID = `urn:vcloud:interface:${clusterInterface.vendor}:${clusterInterface.nss}:${clusterInterface.version}`;
-export const CLUSTER_TYPE_ID = `urn:vcloud:type:${CLUSTER_VENDOR}:${CLUSTER_NSS}:${CLUSTER_TYPE_VERSION}`;
+export const CLUSTER_INTERFACE_ID = interfaceId(clusterInterface);
+export const CLUSTER_TYPE_ID = typeId(clusterEntityType);
 /** Entity ids of our clusters start with this, followed by a UUID. */
 export const CLUSTER_ENTITY_ID_PREFIX = `urn:vcloud:entity:${CLUSTER_VENDOR}:${CLUSTER_NSS}:`;
 

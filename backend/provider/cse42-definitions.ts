@@ -20,34 +20,22 @@ import {
   vcdKeConfigInterface,
   vcdKeConfigType,
 } from '../../behaviours/cse42.ts';
-import type { EntityTypeDefinition, RdeInterfaceDefinition } from '../../behaviours/index.ts';
+import type { EntityTypeDefinition } from '../../behaviours/index.ts';
 import type { VcdClient } from '../vcd/client.ts';
 import {
   addBehaviorAccess,
   createEntityType,
-  createInterface,
   createInterfaceBehavior,
   getEntityType,
   getInterface,
   listBehaviorAccess,
   listInterfaceBehaviors,
 } from '../vcd/rde.ts';
+import { ensureInterface } from './rde-interfaces.ts';
 import type { InstallReport } from './report.ts';
-
-const interfaceId = (definition: RdeInterfaceDefinition) =>
-  `urn:vcloud:interface:${definition.vendor}:${definition.nss}:${definition.version}`;
 
 /** Why `cse uninstall` keeps them, as its report says. */
 export const removalNote = "CSE 4.2's definitions are shared with CSE 4.2's clients and clusters; kept";
-
-async function ensureInterface(vcd: VcdClient, definition: RdeInterfaceDefinition, report: InstallReport) {
-  const id = interfaceId(definition);
-  if (await getInterface(vcd, id)) report.record(`RDE interface ${id}`, 'unchanged');
-  else {
-    await createInterface(vcd, definition);
-    report.record(`RDE interface ${id}`, 'created');
-  }
-}
 
 async function ensureType(
   vcd: VcdClient,

@@ -15,7 +15,6 @@ import type { VcdClient } from '../vcd/client.ts';
 import {
   addBehaviorAccess,
   createEntityType,
-  createInterface,
   createInterfaceBehavior,
   deleteEntityType,
   deleteInterface,
@@ -28,6 +27,7 @@ import {
   type RdeEntityType,
 } from '../vcd/rde.ts';
 import type { RegisteredExtension } from './extension.ts';
+import { ensureInterface } from './rde-interfaces.ts';
 import type { InstallReport } from './report.ts';
 
 function sameJson(a: unknown, b: unknown): boolean {
@@ -39,12 +39,7 @@ export async function registerClusterEntity(
   extension: RegisteredExtension,
   report: InstallReport,
 ): Promise<void> {
-  if (await getInterface(vcd, CLUSTER_INTERFACE_ID))
-    report.record(`RDE interface ${CLUSTER_INTERFACE_ID}`, 'unchanged');
-  else {
-    await createInterface(vcd, clusterInterface);
-    report.record(`RDE interface ${CLUSTER_INTERFACE_ID}`, 'created');
-  }
+  await ensureInterface(vcd, clusterInterface, report);
 
   const withBehaviours = extension.transport === 'mqtt';
   if (withBehaviours) {

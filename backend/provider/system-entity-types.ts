@@ -3,13 +3,17 @@
  * workers' leadership record): their interface and type from `behaviours/`, and their removal, with their
  * entities and the rights bundle VCD made for each, for `cse uninstall`. Their entities live in the System org.
  */
-import type { EntityTypeDefinition, RdeInterfaceDefinition } from '../../behaviours/index.ts';
+import {
+  interfaceId,
+  typeId,
+  type EntityTypeDefinition,
+  type RdeInterfaceDefinition,
+} from '../../behaviours/index.ts';
 import { leaseEntityType, leaseInterface } from '../../behaviours/leader-lease.ts';
 import { settingsEntityType, settingsInterface } from '../../behaviours/settings.ts';
 import type { VcdClient } from '../vcd/client.ts';
 import {
   createEntityType,
-  createInterface,
   deleteEntity,
   deleteEntityType,
   deleteInterface,
@@ -18,6 +22,7 @@ import {
   listEntities,
 } from '../vcd/rde.ts';
 import { deleteContainer, findContainer } from '../vcd/rights.ts';
+import { ensureInterface } from './rde-interfaces.ts';
 import type { InstallReport } from './report.ts';
 
 export interface SystemEntityType {
@@ -32,21 +37,12 @@ export const systemEntityTypes: readonly SystemEntityType[] = [
   { entityLabel: 'lease entity', iface: leaseInterface, type: leaseEntityType },
 ];
 
-const interfaceId = (iface: RdeInterfaceDefinition) =>
-  `urn:vcloud:interface:${iface.vendor}:${iface.nss}:${iface.version}`;
-const typeId = (type: EntityTypeDefinition) => `urn:vcloud:type:${type.vendor}:${type.nss}:${type.version}`;
-
 export async function registerSystemEntityType(
   vcd: VcdClient,
   report: InstallReport,
   { iface, type }: SystemEntityType,
 ): Promise<void> {
-  const ifaceId = interfaceId(iface);
-  if (await getInterface(vcd, ifaceId)) report.record(`RDE interface ${ifaceId}`, 'unchanged');
-  else {
-    await createInterface(vcd, iface);
-    report.record(`RDE interface ${ifaceId}`, 'created');
-  }
+  await ensureInterface(vcd, iface, report);
   const id = typeId(type);
   const existing = await getEntityType(vcd, id);
   if (!existing) {
