@@ -7,10 +7,9 @@ import { XMLBuilder } from 'fast-xml-parser';
  * resource's `+xml` media type). Elements are in the vCloud namespace, OVF sections in the OVF envelope namespace
  * with the `ovf:` prefix, as `types/v56` declares them (`ProductSectionList`, `VAppTemplate`, `Vm`).
  */
-export const xmlNamespaces = {
-  '@xmlns': 'http://www.vmware.com/vcloud/v1.5',
-  '@xmlns:ovf': 'http://schemas.dmtf.org/ovf/envelope/1',
-} as const;
+export const vcloudNamespace = 'http://www.vmware.com/vcloud/v1.5';
+export const ovfNamespace = 'http://schemas.dmtf.org/ovf/envelope/1';
+const xmlNamespaces = { '@xmlns': vcloudNamespace, '@xmlns:ovf': ovfNamespace } as const;
 
 /** An element as the builder takes it: attributes prefixed `@`, child elements by name, text as `#text`. */
 export type XmlElement = {

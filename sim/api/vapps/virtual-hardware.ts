@@ -1,6 +1,7 @@
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { ExtraConfigEntry, Vm } from '../../world/vapps.ts';
 import { fail } from '../../http/errors.ts';
+import { ovfNamespace, vcloudNamespace } from '../catalogs/legacy-xml.ts';
 import { href } from '../compute/legacy.ts';
 
 /**
@@ -18,9 +19,9 @@ import { href } from '../compute/legacy.ts';
  */
 export const virtualHardwareSectionMedia = 'application/vnd.vmware.vcloud.virtualHardwareSection+xml';
 
-export const xmlNamespaces = {
-  vcloud: 'http://www.vmware.com/vcloud/v1.5',
-  ovf: 'http://schemas.dmtf.org/ovf/envelope/1',
+const xmlNamespaces = {
+  vcloud: vcloudNamespace,
+  ovf: ovfNamespace,
   vmw: 'http://www.vmware.com/schema/ovf',
   rasd: 'http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData',
   vssd: 'http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_VirtualSystemSettingData',
