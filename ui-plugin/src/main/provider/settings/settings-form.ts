@@ -80,6 +80,15 @@ export interface SettingsSection {
   fields: SettingsField[];
 }
 
+/** The patterns of a release manifest's fields (`components.contour`, `components.cni`, …). */
+function manifestFormats(component: string): Record<string, TranslationKey> {
+  return {
+    [`components.${component}.version`]: 'provider.settings.format.version',
+    [`components.${component}.manifestUrl`]: 'provider.settings.format.url',
+    [`components.${component}.sha256`]: 'provider.settings.format.sha256',
+  };
+}
+
 /** What each schema pattern means, in words, by field. */
 const formats: Record<string, TranslationKey> = {
   'registry.imageRegistry': 'provider.settings.format.registry',
@@ -93,18 +102,10 @@ const formats: Record<string, TranslationKey> = {
   'components.capvcd': 'provider.settings.format.version',
   'components.kubectl': 'provider.settings.format.version',
   'components.certManager': 'provider.settings.format.version',
-  'components.contour.version': 'provider.settings.format.version',
-  'components.contour.manifestUrl': 'provider.settings.format.url',
-  'components.contour.sha256': 'provider.settings.format.sha256',
-  'components.cni.version': 'provider.settings.format.version',
-  'components.cni.manifestUrl': 'provider.settings.format.url',
-  'components.cni.sha256': 'provider.settings.format.sha256',
-  'components.cpi.version': 'provider.settings.format.version',
-  'components.cpi.manifestUrl': 'provider.settings.format.url',
-  'components.cpi.sha256': 'provider.settings.format.sha256',
-  'components.csi.version': 'provider.settings.format.version',
-  'components.csi.manifestUrl': 'provider.settings.format.url',
-  'components.csi.sha256': 'provider.settings.format.sha256',
+  ...manifestFormats('contour'),
+  ...manifestFormats('cni'),
+  ...manifestFormats('cpi'),
+  ...manifestFormats('csi'),
   'proxy.httpProxy': 'provider.settings.format.url',
   'proxy.httpsProxy': 'provider.settings.format.url',
   'proxy.noProxy': 'provider.settings.format.noProxy',
@@ -134,32 +135,13 @@ function field(path: string, label: TranslationKey): SettingsField {
 
 type Addon = 'cni' | 'cpi' | 'csi';
 
-/** An add-on's field labels name the add-on, so no two controls of the page share a label. */
-const addonLabels: Record<Addon, Record<'version' | 'manifestUrl' | 'sha256', TranslationKey>> = {
-  cni: {
-    version: 'provider.settings.field.cniVersion',
-    manifestUrl: 'provider.settings.field.cniManifestUrl',
-    sha256: 'provider.settings.field.cniSha256',
-  },
-  cpi: {
-    version: 'provider.settings.field.cpiVersion',
-    manifestUrl: 'provider.settings.field.cpiManifestUrl',
-    sha256: 'provider.settings.field.cpiSha256',
-  },
-  csi: {
-    version: 'provider.settings.field.csiVersion',
-    manifestUrl: 'provider.settings.field.csiManifestUrl',
-    sha256: 'provider.settings.field.csiSha256',
-  },
-};
-
 /** The fields of an add-on's release manifest (`components.cni`, …): version, manifest URL, sha256. */
 function addonFields(addon: Addon): SettingsField[] {
-  const labels = addonLabels[addon];
+  // An add-on's field labels name the add-on, so no two controls of the page share a label.
   return [
-    field(`components.${addon}.version`, labels.version),
-    field(`components.${addon}.manifestUrl`, labels.manifestUrl),
-    field(`components.${addon}.sha256`, labels.sha256),
+    field(`components.${addon}.version`, `provider.settings.field.${addon}Version`),
+    field(`components.${addon}.manifestUrl`, `provider.settings.field.${addon}ManifestUrl`),
+    field(`components.${addon}.sha256`, `provider.settings.field.${addon}Sha256`),
   ];
 }
 
