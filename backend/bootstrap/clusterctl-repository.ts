@@ -47,6 +47,10 @@ export interface RepositoryFile {
   path: string;
 }
 
+/** Where clusterctl finds a file of the local repository on the bootstrap VM. */
+const localPath = (label: string, version: string, file: string) =>
+  `${CLUSTERCTL_REPOSITORY_PATH}/${label}/${version}/${file}`;
+
 const release = (repository: string, version: string) =>
   `https://github.com/${repository}/releases/download/${version}`;
 
@@ -106,7 +110,7 @@ export function clusterctlRepositoryFiles(
       version,
       url: base ? `${base}/${label}/${version}/${file}` : `${upstream}/${file}`,
       upstream: `${upstream}/${file}`,
-      path: `${CLUSTERCTL_REPOSITORY_PATH}/${label}/${version}/${file}`,
+      path: localPath(label, version, file),
     });
   for (const provider of clusterctlProviders(components)) {
     const component = `${provider.label} provider`;
@@ -135,8 +139,6 @@ export interface ClusterctlConfigInput {
 /** clusterctl's configuration file (`clusterctl init --config`), as an object to dump as YAML. */
 export function clusterctlConfig(input: ClusterctlConfigInput): Record<string, unknown> {
   const { components, componentsMirror, providerImageRegistry } = input;
-  const local = (label: string, version: string, file: string) =>
-    `${CLUSTERCTL_REPOSITORY_PATH}/${label}/${version}/${file}`;
   const certManager = components.certManager ?? (componentsMirror ? DEFAULT_CERT_MANAGER_VERSION : undefined);
   return {
     CLUSTERCTL_DISABLE_VERSIONCHECK: 'true',
@@ -145,7 +147,7 @@ export function clusterctlConfig(input: ClusterctlConfigInput): Record<string, u
           providers: clusterctlProviders(components).map((provider) => ({
             name: provider.name,
             type: provider.type,
-            url: local(provider.label, provider.version, provider.componentsFile),
+            url: localPath(provider.label, provider.version, provider.componentsFile),
           })),
         }
       : {}),
@@ -153,7 +155,7 @@ export function clusterctlConfig(input: ClusterctlConfigInput): Record<string, u
     ...(certManager
       ? {
           'cert-manager': {
-            ...(componentsMirror ? { url: local('cert-manager', certManager, 'cert-manager.yaml') } : {}),
+            ...(componentsMirror ? { url: localPath('cert-manager', certManager, 'cert-manager.yaml') } : {}),
             version: certManager,
           },
         }
