@@ -18,8 +18,8 @@ export interface FiqlComparison {
   operator: FiqlOperator;
   /** The value with its escapes removed. */
   value: string;
-  /** The value's literal runs between unescaped `*` wildcards; absent when it has none. */
-  wildcardParts?: string[];
+  /** The value with its unescaped `*` as wildcards, compiled once per filter; absent when it has none. */
+  wildcard?: RegExp;
 }
 
 export type FiqlExpression = { kind: 'and' | 'or'; operands: FiqlExpression[] } | FiqlComparison;
@@ -94,7 +94,7 @@ export function parseFiql(text: string): FiqlExpression {
     return { kind: 'comparison', selector, operator, ...parseValue() };
   }
 
-  function parseValue(): Pick<FiqlComparison, 'value' | 'wildcardParts'> {
+  function parseValue(): Pick<FiqlComparison, 'value' | 'wildcard'> {
     const start = position;
     const parts = [''];
     while (position < text.length && !';,()'.includes(text[position]!)) {
@@ -104,7 +104,9 @@ export function parseFiql(text: string): FiqlExpression {
       else parts[parts.length - 1] += char;
     }
     if (position === start) throw new FiqlError('expected a value', position);
-    return parts.length === 1 ? { value: parts[0]! } : { value: parts.join('*'), wildcardParts: parts };
+    return parts.length === 1
+      ? { value: parts[0]! }
+      : { value: parts.join('*'), wildcard: wildcardOf(parts) };
   }
 
   if (text.trim() === '') throw new FiqlError('empty filter', 0);
@@ -132,19 +134,9 @@ export function valuesAt(item: unknown, path: string): unknown[] {
   return current;
 }
 
-const wildcardCache = new Map<string, RegExp>();
-function wildcard(parts: string[]): RegExp {
-  const key = JSON.stringify(parts);
-  let regex = wildcardCache.get(key);
-  if (!regex) {
-    regex = new RegExp(
-      `^${parts.map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`,
-      's',
-    );
-    if (wildcardCache.size > 1000) wildcardCache.clear();
-    wildcardCache.set(key, regex);
-  }
-  return regex;
+/** Literal runs joined by `.*`, matching the whole text. */
+function wildcardOf(parts: string[]): RegExp {
+  return new RegExp(`^${parts.map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
 }
 
 function asText(value: unknown): string {
@@ -157,7 +149,7 @@ function numeric(text: string): number | undefined {
 
 function equals(leaf: unknown, comparison: FiqlComparison): boolean {
   const text = asText(leaf);
-  if (comparison.wildcardParts) return wildcard(comparison.wildcardParts).test(text);
+  if (comparison.wildcard) return comparison.wildcard.test(text);
   if (text === comparison.value) return true;
   const a = numeric(text);
   const b = numeric(comparison.value);
