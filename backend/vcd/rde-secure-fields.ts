@@ -45,11 +45,15 @@ function maskedPaths(root: unknown, path: Segment[] = [], found: Segment[][] = [
  * field from API 38.0; leaving it out would delete it). A field `next` sets, to a value or to `null`, stays as
  * `next` has it, and so does a branch `next` replaced with something that is not an object. Missing objects on the
  * way are recreated; array items are matched by position and never added. Masks come only from `read`, so none
- * is sent for a field VCD does not hold. Mutates and answers `next`.
+ * is sent for a field VCD does not hold. Answers a copy of `next` with the masks put back, or `next` itself when
+ * `read` holds none (before API 38.0), so a writer pays for the copy only when there is a mask to keep.
  */
 export function keepSecureFields<T>(read: unknown, next: T): T {
-  for (const path of maskedPaths(read)) restoreMask(next, path);
-  return next;
+  const paths = maskedPaths(read);
+  if (paths.length === 0) return next;
+  const kept = structuredClone(next);
+  for (const path of paths) restoreMask(kept, path);
+  return kept;
 }
 
 function restoreMask(root: unknown, path: Segment[]): void {

@@ -30,9 +30,7 @@ export async function updateEntity<E>(
   options: { invokeHooks?: boolean; asRead?: unknown } = {},
 ): Promise<UpdatedEntity<E>> {
   const body =
-    options.asRead === undefined
-      ? rde
-      : { ...rde, entity: keepSecureFields(options.asRead, structuredClone(rde.entity)) };
+    options.asRead === undefined ? rde : { ...rde, entity: keepSecureFields(options.asRead, rde.entity) };
   const response = await client.put<RdeEntity<E> | undefined>(`${API}/entities/${enc(rde.id)}`, body, {
     ifMatch: etag,
     retry: 'never',
