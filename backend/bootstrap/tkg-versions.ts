@@ -206,8 +206,3 @@ export function tkgVersionBundle(version: string): TkgVersionBundle | undefined 
     coreDnsImageTag: release.coreDns,
   };
 }
-
-/** Every `VERSION` in the map (for messages and tests). */
-export function knownTkgVersions(): string[] {
-  return Object.keys(tkgReleases);
-}
