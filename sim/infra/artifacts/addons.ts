@@ -18,16 +18,19 @@ export type AddonArtifactName = keyof typeof artifacts;
 const pathOf = (name: AddonArtifactName) =>
   `/sim-artifacts/${name}/${artifacts[name].version}/${artifacts[name].served}`;
 
-const cache = new Map<AddonArtifactName, { text: Buffer; sha256: string }>();
-function contentOf(name: AddonArtifactName): { text: Buffer; sha256: string } {
-  let entry = cache.get(name);
+const cache = new Map<string, { text: Buffer; sha256: string }>();
+/** A manifest file beside this module (Contour's too), read and hashed once. */
+export function artifactContent(file: string): { text: Buffer; sha256: string } {
+  let entry = cache.get(file);
   if (!entry) {
-    const text = readFileSync(new URL(`./${artifacts[name].file}`, import.meta.url));
+    const text = readFileSync(new URL(`./${file}`, import.meta.url));
     entry = { text, sha256: createHash('sha256').update(text).digest('hex') };
-    cache.set(name, entry);
+    cache.set(file, entry);
   }
   return entry;
 }
+
+const contentOf = (name: AddonArtifactName) => artifactContent(artifacts[name].file);
 
 /** URL, sha256 and version of each add-on manifest as this simulator serves it. */
 export function addonArtifacts(

@@ -1,26 +1,16 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { Router } from 'express';
 import type { SimContext } from '../../context.ts';
-import { addonArtifactRoutes } from './addons.ts';
+import { addonArtifactRoutes, artifactContent } from './addons.ts';
 
 /**
  * The simulated world has no internet, so the simulator mirrors the one release artifact clusters need: a
  * Contour-shaped manifest written for this project (`contour-v1.33.6.yaml` beside this file). Workers pointed at
  * the simulator use its URL and sha256 (`contourArtifact(simUrl)`).
  */
-const file = new URL('./contour-v1.33.6.yaml', import.meta.url);
 const CONTOUR_VERSION = 'v1.33.6';
 export const CONTOUR_ARTIFACT_PATH = `/sim-artifacts/contour/${CONTOUR_VERSION}/contour.yaml`;
 
-let cached: { text: Buffer; sha256: string } | undefined;
-function artifact(): { text: Buffer; sha256: string } {
-  if (!cached) {
-    const text = readFileSync(file);
-    cached = { text, sha256: createHash('sha256').update(text).digest('hex') };
-  }
-  return cached;
-}
+const artifact = () => artifactContent('contour-v1.33.6.yaml');
 
 export function contourArtifact(simUrl: string): { url: string; sha256: string; version: string } {
   return {
