@@ -212,7 +212,8 @@ export function behaviorsRoutes(ctx: SimContext): Router {
   // 3.11-cse-install-2-cse-server-prerequisites.tf, `vcd_rde_type_behavior_acl.capvcd_behavior_acl`).
   const checkBehavior = (entityType: EntityType, behaviorId: string) => {
     const ref = refOfTypeBehavior(behaviorId) ?? behaviorId;
-    if (!state().behaviors[ref] && !ofType(entityType).some((behavior) => behavior.ref === ref))
+    // (A type's own behaviours are covered: each one's ref is an interface behaviour in the state.)
+    if (!state().behaviors[ref])
       fail('badRequest', {
         reason: `Behavior ${behaviorId} is not a behavior of entity type ${entityType.id}.`,
       });
