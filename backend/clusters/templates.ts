@@ -40,11 +40,9 @@ export async function findTemplate(
   return records.find((record) => record.name === name && (!catalog || record.catalogName === catalog));
 }
 
-export type TemplateVersions = TkgVersionBundle;
-
 /** Whether a template can build a cluster: its TKG versions, or why not (a sentence fragment naming what is missing). */
 export type TemplateUsability =
-  { usable: true; versions: TemplateVersions } | { usable: false; reason: string };
+  { usable: true; versions: TkgVersionBundle } | { usable: false; reason: string };
 
 /**
  * A template is usable when its VM's product section carries `VERSION` and that `VERSION` is a TKG image version

@@ -84,7 +84,7 @@ const elements = (value: unknown): XmlElement[] =>
   Array.isArray(value) ? value.filter((item): item is XmlElement => !!item && typeof item === 'object') : [];
 
 /** `key → value` of the first VM's product sections in a `VAppTemplate` XML document (the first key wins). */
-export function templateVmProperties(xml: string): Map<string, string> {
+function templateVmProperties(xml: string): Map<string, string> {
   const properties = new Map<string, string>();
   let document: XmlElement;
   try {
