@@ -256,7 +256,7 @@ function checkInput(
     );
     checks.match(`addons[${index}].url`, source.url, p.url, 'an http(s) URL');
     checks.match(`addons[${index}].version`, source.version, p.version, 'a version such as v1.2.3');
-    checks.match(`addons[${index}].sha256`, source.sha256, /^[0-9a-f]{64}$/, '64 lowercase hex digits');
+    checks.match(`addons[${index}].sha256`, source.sha256, p.sha256, '64 lowercase hex digits');
   });
   const names = (input.addons?.sources ?? []).map((source) => source.name);
   checks.check('addons', new Set(names).size === names.length, 'must name each add-on once');

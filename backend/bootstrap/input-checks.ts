@@ -28,6 +28,8 @@ export const inputPatterns = {
   hostname: /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/,
   /** The one-time report secret: URL-safe base64 of at least 24 random bytes. */
   secret: /^[A-Za-z0-9_-]{32,128}$/,
+  /** A manifest's sha256, as 64 lowercase hex digits. */
+  sha256: /^[0-9a-f]{64}$/,
 } as const;
 
 export interface InputProblem {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { inputPatterns } from '../bootstrap/input-checks.ts';
 
 /**
  * Configuration of the cluster lifecycle (`clusters.*`): the reconciler's pacing and the provider settings the
@@ -30,8 +31,8 @@ const optionalText = z
 const addonManifest = z
   .object({
     url: z.string().url('must be an absolute URL'),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
-    version: z.string().regex(/^v?\d+\.\d+\.\d+[-+.\w]*$/, 'must be a version such as v1.2.3'),
+    sha256: z.string().regex(inputPatterns.sha256, 'must be 64 lowercase hex digits'),
+    version: z.string().regex(inputPatterns.version, 'must be a version such as v1.2.3'),
   })
   .strict()
   .optional();
@@ -88,7 +89,7 @@ export const clustersConfigSchema = z
         file: optionalText,
         sha256: z
           .string()
-          .regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits')
+          .regex(inputPatterns.sha256, 'must be 64 lowercase hex digits')
           .default('1d2e45c4bb31bea93085231d9b50e2c95ad92432253872b683e672eb7cecbbd8'),
         version: z.string().min(1).default('v1.33.6'),
         /** How long Contour and Envoy may take to become ready. */
