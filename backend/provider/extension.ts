@@ -102,21 +102,15 @@ async function registerMqtt(
   const id = apiExtensionId(identity);
   const label = `MQTT extension ${id}`;
   const wanted = mqttExtensionBody(identity);
-  let found = await getApiExtension(vcd, id);
-  if (!found) {
-    found = await createApiExtension(vcd, wanted);
-    // VMware's example answers a create with enabled: true by enabled: false (SL api-extensibility.md, "Registering
-    // a new external service"): enable it explicitly when the answer says so, or no request would reach us.
-    if (!found.extension.enabled || found.extension.authorizationEnabled) {
-      await updateApiExtension(vcd, id, { ...found.extension, ...wanted });
-    }
-    report.record(label, 'created');
-  } else if (!found.extension.enabled || found.extension.authorizationEnabled) {
-    await updateApiExtension(vcd, id, { ...found.extension, ...wanted });
-    report.record(label, 'updated', 'enabled');
-  } else {
-    report.record(label, 'unchanged');
-  }
+  const existing = await getApiExtension(vcd, id);
+  const found = existing ?? (await createApiExtension(vcd, wanted));
+  // Enabled whether found disabled or created so (VMware's example answers a create with enabled: true by
+  // enabled: false, SL api-extensibility.md "Registering a new external service"): else no request would reach us.
+  const enable = !found.extension.enabled || found.extension.authorizationEnabled;
+  if (enable) await updateApiExtension(vcd, id, { ...found.extension, ...wanted });
+  if (!existing) report.record(label, 'created');
+  else if (enable) report.record(label, 'updated', 'enabled');
+  else report.record(label, 'unchanged');
   const filters = await listApiFilters(vcd, id);
   for (const pattern of apiUrlPatterns) {
     if (filters.some((filter) => filter.urlMatcher.urlPattern === pattern)) {
