@@ -13,14 +13,13 @@ import {
   CAPVCD_CLUSTER_TYPE_ID,
   CSE_INTERFACE_ID,
   GET_FULL_ENTITY_BEHAVIOUR_ID,
-  VCDKE_CONFIG_TYPE_ID,
   capvcdClusterType,
   cseInterface,
   cseInterfaceBehaviours,
   vcdKeConfigInterface,
   vcdKeConfigType,
 } from '../../behaviours/cse42.ts';
-import type { EntityTypeDefinition } from '../../behaviours/index.ts';
+import { typeId, type EntityTypeDefinition } from '../../behaviours/index.ts';
 import type { VcdClient } from '../vcd/client.ts';
 import {
   addBehaviorAccess,
@@ -37,12 +36,8 @@ import type { InstallReport } from './report.ts';
 /** Why `cse uninstall` keeps them, as its report says. */
 export const removalNote = "CSE 4.2's definitions are shared with CSE 4.2's clients and clusters; kept";
 
-async function ensureType(
-  vcd: VcdClient,
-  id: string,
-  definition: EntityTypeDefinition,
-  report: InstallReport,
-) {
+async function ensureType(vcd: VcdClient, definition: EntityTypeDefinition, report: InstallReport) {
+  const id = typeId(definition);
   if (await getEntityType(vcd, id)) {
     report.record(`RDE type ${id}`, 'unchanged', 'used as it is, whoever registered it');
     return;
@@ -64,7 +59,7 @@ async function ensureType(
 
 export async function registerCse42Definitions(vcd: VcdClient, report: InstallReport): Promise<void> {
   await ensureInterface(vcd, vcdKeConfigInterface, report);
-  await ensureType(vcd, VCDKE_CONFIG_TYPE_ID, vcdKeConfigType, report);
+  await ensureType(vcd, vcdKeConfigType, report);
 
   await ensureInterface(vcd, cseInterface, report);
   const behaviours = await listInterfaceBehaviors(vcd, CSE_INTERFACE_ID);
@@ -77,7 +72,7 @@ export async function registerCse42Definitions(vcd: VcdClient, report: InstallRe
     }
   }
 
-  await ensureType(vcd, CAPVCD_CLUSTER_TYPE_ID, capvcdClusterType, report);
+  await ensureType(vcd, capvcdClusterType, report);
   const access = await listBehaviorAccess(vcd, CAPVCD_CLUSTER_TYPE_ID);
   const label = `behaviour access getFullEntity on ${CAPVCD_CLUSTER_TYPE_ID}`;
   if (access.some((entry) => entry.behaviorId === GET_FULL_ENTITY_BEHAVIOUR_ID))
