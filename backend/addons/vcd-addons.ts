@@ -25,18 +25,26 @@ export interface AddonSource {
   sha256: string;
 }
 
+/** Where the add-ons and their configuration live in the workload cluster. */
+const KUBE_SYSTEM = 'kube-system';
+
+export interface AddonRollout {
+  kind: 'daemonset' | 'deployment';
+  name: string;
+  namespace: string;
+}
+
 /**
  * The workload that must roll out before the add-on counts as running: Antrea's agent DaemonSet (it writes the CNI
  * configuration kubelet waits for), the CPI Deployment, the CSI controller Deployment (names from the upstream
  * manifests: Antrea `build/yamls/antrea.yml`, CPI `manifests/cloud-director-ccm.yaml`, CSI
  * `manifests/csi-controller.yaml`).
  */
-export const addonRollouts: Readonly<Record<AddonName, { kind: 'daemonset' | 'deployment'; name: string }>> =
-  {
-    antrea: { kind: 'daemonset', name: 'antrea-agent' },
-    cpi: { kind: 'deployment', name: 'vmware-cloud-director-ccm' },
-    csi: { kind: 'deployment', name: 'csi-vcd-controllerplugin' },
-  };
+export const addonRollouts: Readonly<Record<AddonName, AddonRollout>> = {
+  antrea: { kind: 'daemonset', name: 'antrea-agent', namespace: KUBE_SYSTEM },
+  cpi: { kind: 'deployment', name: 'vmware-cloud-director-ccm', namespace: KUBE_SYSTEM },
+  csi: { kind: 'deployment', name: 'csi-vcd-controllerplugin', namespace: KUBE_SYSTEM },
+};
 
 export interface VcdAddonContext {
   /** VCD's URL as the cluster reaches it. */
@@ -52,8 +60,6 @@ export interface VcdAddonContext {
   /** The owner's API (refresh) token. */
   refreshToken: string;
 }
-
-const KUBE_SYSTEM = 'kube-system';
 
 /** The per-cluster objects, as one multi-document YAML (for a 0600 file; it holds the token). */
 export function renderVcdAddonConfig(context: VcdAddonContext): string {

@@ -18,6 +18,7 @@ import {
   addonRollouts,
   renderVcdAddonConfig,
   type AddonName,
+  type AddonRollout,
   type AddonSource,
 } from '../addons/vcd-addons.ts';
 import { InputChecks, inputPatterns } from './input-checks.ts';
@@ -141,7 +142,7 @@ export interface BootstrapSettings {
   /** The local clusterctl repository the VM downloads from the components mirror, when one is configured. */
   clusterctlRepository?: { mirror: string; files: Array<Pick<RepositoryFile, 'url' | 'path'>> };
   /** Add-on manifests in the order they are applied; each downloaded to `file` and refused unless its sha256 matches. */
-  addons: Array<AddonSource & { file: string; rollout: { kind: string; name: string; namespace: string } }>;
+  addons: Array<AddonSource & { file: string; rollout: AddonRollout }>;
   /** Environment of the helper and its commands: the provider's proxy variables. */
   environment: Record<string, string>;
   kindClusterName: string;
@@ -309,7 +310,7 @@ export function buildBootstrapSettings(input: BootstrapInput): BootstrapSettings
     addons: orderedAddons(input.addons?.sources ?? []).map((source) => ({
       ...source,
       file: `${paths.addonDir}/${source.name}.yaml`,
-      rollout: { ...addonRollouts[source.name], namespace: 'kube-system' },
+      rollout: { ...addonRollouts[source.name] },
     })),
     environment: proxyEnvironment(input.egress?.proxy),
     kindClusterName: KIND_CLUSTER_NAME,
