@@ -36,5 +36,3 @@ export const VCDKE_CONFIG_TYPE_ID = typeId(vcdKeConfigType);
 export const CAPVCD_CLUSTER_ENTITY_ID_PREFIX = `urn:vcloud:entity:${capvcdClusterType.vendor}:${capvcdClusterType.nss}:`;
 /** go-vcloud-director invokes this to read the kubeconfig (`govcd/cse.go` `GetKubeconfig`). */
 export const GET_FULL_ENTITY_BEHAVIOUR_ID = `urn:vcloud:behavior-interface:getFullEntity:${cseInterface.vendor}:${cseInterface.nss}:${cseInterface.version}`;
-/** The one VCDKEConfig entity's name (go-vcloud-director looks it up by this name). */
-export const VCDKE_CONFIG_ENTITY_NAME = 'vcdKeConfig';
